@@ -1,0 +1,59 @@
+/**
+ * Builds the `wf` program and runs one command line. Returns the exit code; never exits the
+ * process itself (bin/wf.js does). Expected failures (WfError) print one clear line and map to
+ * their exit code; anything else is a bug and says so.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { WfError, WfValidationError, formatDiagnostic } from '../errors.js';
+import { EXIT, exitCodeForError } from './exit-codes.js';
+import { processOutput, type Output } from './output.js';
+import { listCommand } from './commands/list.js';
+import { runCommand } from './commands/run.js';
+import { showCommand } from './commands/show.js';
+import { validateCommand } from './commands/validate.js';
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function main(argv: string[], io: Output = processOutput()): Promise<number> {
+  let exitCode: number = EXIT.completed;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('wf')
+    .description('run sandboxed LLM workflow scripts')
+    .version(packageVersion(), '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showSuggestionAfterError(true);
+  for (const command of [runCommand(io, setExitCode), listCommand(io), showCommand(io), validateCommand(io, setExitCode)]) {
+    command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+    program.addCommand(command);
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.completed;
+      return EXIT.usage; // commander already printed what was wrong
+    }
+    if (error instanceof WfValidationError) {
+      for (const diagnostic of error.diagnostics) io.err(`wf: ${formatDiagnostic(diagnostic)}`);
+      return EXIT.usage;
+    }
+    if (WfError.isInstance(error)) {
+      io.err(`wf: ${error.describe()}`);
+      if (error.hint) io.err(`wf: hint: ${error.hint}`);
+      return exitCodeForError(error);
+    }
+    io.err(`wf: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.failed;
+  }
+}

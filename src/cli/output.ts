@@ -1,0 +1,18 @@
+/**
+ * Where the CLI writes: stdout for results, stderr for progress and diagnostics. Commands get an
+ * Output instead of touching process.stdout, so tests can capture both as strings.
+ */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stderr is a terminal (progress may then use colour; not yet). */
+  readonly errIsTty: boolean;
+}
+
+export function processOutput(): Output {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    errIsTty: Boolean(process.stderr.isTTY),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The plain progress view: one line on stderr per phase, agent and log event while a run goes.
+ * (The rich terminal view is a separate piece of work; this one is also what CI logs show.)
+ */
+import { formatDuration } from '../../engine/duration.js';
+import type { RunEvent } from '../../engine/events.js';
+
+export function progressLine(event: RunEvent): string | null {
+  switch (event.type) {
+    case 'run-start':
+      return `wf: run ${event.runId} started: ${event.workflow} (${event.file}) with the ${event.dispatcher} dispatcher`;
+    case 'phase-start':
+      return `▸ ${event.depth > 0 ? 'child phase' : 'phase'} ${event.title}`;
+    case 'agent-start':
+      return `  ◦ #${event.index} ${event.label} started`;
+    case 'agent-end': {
+      const tokens = event.usage.input + event.usage.output + event.usage.reasoning;
+      const detail = event.status === 'completed' ? `${formatDuration(event.durationMs)}, ${tokens} tokens` : event.error ?? '';
+      const mark = event.status === 'completed' ? '✓' : event.status === 'failed' ? '✗' : '■';
+      return `  ${mark} #${event.index} ${event.label} ${event.status}${detail ? ` (${detail})` : ''}`;
+    }
+    case 'log-write':
+      return `  log: ${event.line}`;
+    case 'warning':
+      return `wf: warning: ${event.message}`;
+    case 'run-stopping':
+      return `wf: stopping (${event.reason}); no new agents start`;
+    case 'run-end': {
+      const { summary } = event;
+      const tokens = summary.usage.input + summary.usage.output + summary.usage.reasoning;
+      return `wf: run ${summary.status} in ${formatDuration(summary.durationMs)}: ${summary.agentCount} agent${summary.agentCount === 1 ? '' : 's'}, ${tokens} tokens; ${summary.runDir}`;
+    }
+    default:
+      return null;
+  }
+}

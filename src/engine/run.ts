@@ -1,0 +1,429 @@
+/**
+ * A Run: one execution of one compiled workflow. It owns the sandbox host, the concurrency queue,
+ * the budget, the journal and the run directory, and decides every request the script makes
+ * (spec §4–§7). Status transitions (R2): running → completed | failed | stopped. A stop (X1)
+ * refuses new agents, cancels running ones, never dispatches queued ones, and ends the run within
+ * a bounded grace even if the script or an agent ignores it.
+ */
+import PQueue from 'p-queue';
+import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
+import { GENERATED_FILENAME } from '../compile/compiled-workflow.js';
+import { mapStack } from '../compile/source-map.js';
+import { AgentStoppedError, type Dispatcher, type Usage } from '../dispatch/dispatcher.js';
+import { WfValidationError, type ErrorData, formatLocation } from '../errors.js';
+import { Journal } from '../runs/journal.js';
+import { RunDirectory } from '../runs/run-dir.js';
+import { generateRunId } from '../runs/run-id.js';
+import { preflightSchema, validatorFor } from '../schema/index.js';
+import type { Outcome, SandboxWorkflow } from '../sandbox/protocol.js';
+import { SandboxHost, type AgentCallMessage, type SandboxEnd } from '../sandbox/host.js';
+import { AgentCall, errorData, type AgentCallContext, type AgentOutcome } from './agent-call.js';
+import { autoLabel, parseAgentOptions } from './agent-options.js';
+import { Budget } from './budget.js';
+import { AgentLimitError, RunStoppedError } from './errors.js';
+import type { RunEvent, RunEventListener } from './events.js';
+import {
+  DEFAULT_CPU_LIMIT_MS,
+  DEFAULT_HEAP_LIMIT_MB,
+  DEFAULT_MAX_AGENTS,
+  DEFAULT_SCHEMA_ATTEMPTS,
+  DEFAULT_STOP_GRACE_MS,
+  LARGE_WORKFLOW_THRESHOLD,
+  defaultConcurrency,
+} from './limits.js';
+import { PhaseTracker } from './phases.js';
+import type { RunStatus, RunSummary } from './run-summary.js';
+
+/** Resolves `workflow(nameOrRef)` to a compiled child (W1); throws for unknown or broken ones. */
+export type WorkflowLoader = (reference: string | { scriptPath: string }, fromFile: string) => Promise<CompiledWorkflow>;
+
+export interface RunOptions {
+  workflow: CompiledWorkflow;
+  /** The run's `args`; `undefined` when none were given (AR1). */
+  args?: unknown;
+  dispatcher: Dispatcher;
+  /** Directory that holds run directories, usually `<project>/.boocode/runs`. */
+  runsDir: string;
+  /** L1; default min(16, cpus − 2). */
+  concurrency?: number;
+  /** B1: token budget; null or undefined for none. */
+  budget?: number | null;
+  /** L2; default 1000. */
+  maxAgents?: number;
+  /** Wall-clock limit of the run in ms (L4); default none. */
+  timeoutMs?: number | null;
+  /** S3: CPU limit of the script in ms; default 10 s. */
+  cpuLimitMs?: number;
+  /** S1: isolate heap limit in MB; default 128. */
+  heapLimitMb?: number;
+  /** A3: attempts for structured output; default 5. */
+  schemaAttempts?: number;
+  /** X1: how long a stop waits for agents and the script; default 2 s. */
+  stopGraceMs?: number;
+  loadWorkflow?: WorkflowLoader;
+  onEvent?: RunEventListener;
+  /** Aborting it stops the run (X1). */
+  signal?: AbortSignal;
+  /** Deterministic ids and clocks for tests. */
+  _internal?: { now?: () => number; generateRunId?: () => string };
+}
+
+const CHILD_FILENAME = 'child.gen.js';
+const LOG_LINE_LIMIT = 64 * 1024;
+const LOG_COUNT_LIMIT = 100_000;
+
+/** Runs a compiled workflow to its end and returns the summary. Never rejects for script errors. */
+export async function runWorkflow(options: RunOptions): Promise<RunSummary> {
+  return new Run(options).execute();
+}
+
+class Run {
+  private readonly now: () => number;
+  private readonly runId: string;
+  private readonly budget: Budget;
+  private readonly queue: PQueue;
+  private readonly abort = new AbortController();
+  private readonly calls: AgentCall[] = [];
+  private readonly waiting = new Map<number, AgentCall>();
+  /** The reply to send to the script when a call settles, by call index. */
+  private readonly pendingReplies = new Map<number, (outcome: Outcome<unknown>) => void>();
+  private readonly unsettled = new Set<Promise<unknown>>();
+  private readonly labels = new Map<string, number>();
+  private readonly warnings: string[] = [];
+  private readonly warnedKeys = new Set<string>();
+  private readonly phases: PhaseTracker;
+  private readonly maxAgents: number;
+  private readonly stopGraceMs: number;
+  private runDir!: RunDirectory;
+  private journal!: Journal;
+  private host!: SandboxHost;
+  private context!: AgentCallContext;
+  private stopRequested = false;
+  private scriptEnded = false;
+  private largeWarned = false;
+  private stopTimers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly options: RunOptions) {
+    this.now = options._internal?.now ?? Date.now;
+    this.runId = (options._internal?.generateRunId ?? (() => generateRunId(this.now())))();
+    this.budget = new Budget(options.budget ?? null);
+    this.queue = new PQueue({ concurrency: options.concurrency ?? defaultConcurrency() });
+    this.maxAgents = options.maxAgents ?? DEFAULT_MAX_AGENTS;
+    this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    this.phases = new PhaseTracker(options.workflow.meta.phases?.map((phase) => phase.title) ?? []);
+    for (const warning of options.workflow.warnings) this.warnings.push(formatWarning(warning));
+  }
+
+  async execute(): Promise<RunSummary> {
+    const { workflow } = this.options;
+    const startedAt = this.now();
+    this.runDir = await RunDirectory.create(this.options.runsDir, this.runId);
+    await this.runDir.writeScript(workflow.source, extensionOf(workflow.file));
+    await this.runDir.writeArgs(this.options.args);
+    this.journal = await Journal.open(this.runDir.journalPath);
+    await this.journal.append({ type: 'run-start', runId: this.runId, workflow: workflow.meta.name, file: workflow.file, startedAt: new Date(startedAt).toISOString() });
+    await this.runDir.writeRunRecord(this.record('running', startedAt, null, null));
+    this.context = {
+      runId: this.runId,
+      dispatcher: this.options.dispatcher,
+      budget: this.budget,
+      journal: this.journal,
+      runDir: this.runDir,
+      signal: this.abort.signal,
+      stopGraceMs: this.stopGraceMs,
+      schemaAttempts: this.options.schemaAttempts ?? DEFAULT_SCHEMA_ATTEMPTS,
+      emit: (event) => this.emit(event),
+      budgetChanged: () => this.budgetChanged(),
+      now: this.now,
+    };
+    this.emit({ type: 'run-start', runId: this.runId, runDir: this.runDir.path, workflow: workflow.meta.name, file: workflow.file, dispatcher: this.options.dispatcher.name });
+
+    const onAbort = () => this.stop('stopped by signal');
+    this.options.signal?.addEventListener('abort', onAbort, { once: true });
+    this.host = new SandboxHost(
+      {
+        workflow: { code: workflow.code, filename: GENERATED_FILENAME },
+        argsJson: this.options.args === undefined ? null : JSON.stringify(this.options.args),
+        budgetTotal: this.budget.total,
+        spent: 0,
+        limits: {
+          cpuMs: this.options.cpuLimitMs ?? DEFAULT_CPU_LIMIT_MS,
+          wallMs: this.options.timeoutMs ?? null,
+          heapMb: this.options.heapLimitMb ?? DEFAULT_HEAP_LIMIT_MB,
+        },
+        logLineLimit: LOG_LINE_LIMIT,
+        logCountLimit: LOG_COUNT_LIMIT,
+      },
+      {
+        agentCall: (call) => this.onAgentCall(call),
+        workflowCall: (callId, referenceJson) => void this.onWorkflowCall(callId, referenceJson),
+        logWrite: (lines) => this.onLog(lines),
+        phaseStart: (title) => this.onPhase(title),
+      },
+    );
+    if (this.options.signal?.aborted) this.stop('stopped by signal');
+
+    const end = await this.host.ended;
+    this.scriptEnded = true;
+    await this.settleRemainingAgents();
+    this.host.kill();
+    for (const timer of this.stopTimers) clearTimeout(timer);
+    this.options.signal?.removeEventListener('abort', onAbort);
+
+    const { status, result, error } = this.outcome(end);
+    const summary = this.summary(status, startedAt, result, error);
+    await this.journal.append({ type: 'run-end', status, endedAt: new Date(this.now()).toISOString(), ...(error ? { error } : {}) });
+    await this.journal.close();
+    await this.runDir.writeRunRecord({ ...this.record(status, startedAt, result, error), ...summary });
+    this.emit({ type: 'run-end', summary });
+    return summary;
+  }
+
+  /** X1: refuse new agents, cancel running ones, drop queued ones, end within the grace. */
+  stop(reason: string): void {
+    if (this.stopRequested || this.scriptEnded) return;
+    this.stopRequested = true;
+    this.emit({ type: 'run-stopping', reason });
+    this.cancelAgents(reason);
+    // The script normally ends by itself once its agents resolve null; if it does not, dispose it.
+    const dispose = setTimeout(() => this.host.stop(), this.stopGraceMs);
+    const kill = setTimeout(() => this.host.kill(), this.stopGraceMs * 2 + 1000);
+    this.stopTimers.push(dispose, kill);
+  }
+
+  private cancelAgents(reason: string): void {
+    this.abort.abort(new AgentStoppedError(reason));
+    this.queue.clear();
+    for (const call of this.waiting.values()) this.track(call.cancelQueued(), call);
+    this.waiting.clear();
+  }
+
+  /** R06: agents the script did not await are cancelled when it ends; the summary waits a bounded grace. */
+  private async settleRemainingAgents(): Promise<void> {
+    if (this.unsettled.size === 0 && this.waiting.size === 0) return;
+    if (!this.abort.signal.aborted) this.cancelAgents('the script ended without awaiting this agent');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.unsettled]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, this.stopGraceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private onAgentCall(call: AgentCallMessage): void {
+    const reply = (outcome: Outcome<unknown>) => this.host.answerAgent(call.callId, this.budget.spent(), outcome);
+    const refuse = (error: unknown) => reply({ ok: false, error: errorData(error) });
+    if (this.stopRequested || this.scriptEnded) return refuse(new RunStoppedError());
+    let parsed;
+    try {
+      parsed = parseAgentOptions(JSON.parse(call.optionsJson));
+      if (parsed.options.schema) {
+        preflightSchema(parsed.options.schema); // A4: before any dispatch
+        validatorFor(parsed.options.schema);
+      }
+      this.budget.check(); // B2
+      if (this.calls.length >= this.maxAgents) throw new AgentLimitError(this.maxAgents); // L2
+    } catch (error) {
+      return refuse(error);
+    }
+    for (const key of parsed.unknownKeys) {
+      this.warnOnce(`option:${key}`, `agent(): unknown option "${key}" was dropped`);
+    }
+    const { options } = parsed;
+    const phase = options.phase ?? call.phase;
+    const agentCall = new AgentCall(this.context, {
+      index: this.calls.length,
+      label: this.uniqueLabel(options.label ?? autoLabel(call.prompt)),
+      phase,
+      depth: call.depth,
+      prompt: call.prompt,
+      options,
+    });
+    this.calls.push(agentCall);
+    if (phase !== null) this.onPhaseUsed(phase);
+    this.phases.addAgent(phase);
+    if (!this.largeWarned && this.calls.length > LARGE_WORKFLOW_THRESHOLD) {
+      this.largeWarned = true;
+      this.warn(`large workflow: more than ${LARGE_WORKFLOW_THRESHOLD} agents scheduled; check the budget and concurrency (advisory)`);
+    }
+    this.emit({ type: 'agent-queue', index: agentCall.index, label: agentCall.record.label, phase });
+    void agentCall.saveRecord();
+    this.pendingReplies.set(agentCall.index, reply);
+    this.waiting.set(agentCall.index, agentCall);
+    const ran = this.queue.add(async () => {
+      if (!this.waiting.delete(agentCall.index)) return; // cancelled while queued
+      await this.track(agentCall.execute(), agentCall);
+    });
+    ran.catch(() => undefined);
+  }
+
+  /** Sends the call's reply when its outcome is known, and accounts for it in the phase summary. */
+  private track(outcome: Promise<AgentOutcome>, call: AgentCall): Promise<AgentOutcome> {
+    const settled = outcome.then((result) => {
+      this.unsettled.delete(settled);
+      this.phases.finishAgent(call.record.phase, call.record.usage);
+      const reply = this.pendingReplies.get(call.index);
+      this.pendingReplies.delete(call.index);
+      reply?.(toReply(result));
+      return result;
+    });
+    this.unsettled.add(settled);
+    return settled;
+  }
+
+  private async onWorkflowCall(callId: number, referenceJson: string): Promise<void> {
+    let outcome: Outcome<SandboxWorkflow>;
+    try {
+      const reference = JSON.parse(referenceJson) as string | { scriptPath: string };
+      if (!this.options.loadWorkflow) throw new Error(`workflow(${referenceJson}): no workflow resolver is configured`);
+      const child = await this.options.loadWorkflow(reference, this.options.workflow.file);
+      for (const warning of child.warnings) this.warnOnce(`child:${child.file}:${warning.message}`, formatWarning(warning));
+      outcome = { ok: true, value: { code: child.code, filename: CHILD_FILENAME } };
+    } catch (error) {
+      const data = errorData(error);
+      // W07: a child that does not compile reaches the parent as a catchable SyntaxError.
+      if (error instanceof WfValidationError) data.name = 'SyntaxError';
+      outcome = { ok: false, error: { ...data, message: error instanceof WfValidationError ? error.describe() : data.message } };
+    }
+    this.host.answerWorkflow(callId, outcome);
+  }
+
+  private onLog(lines: string[]): void {
+    void this.runDir.appendLog(lines);
+    for (const line of lines) this.emit({ type: 'log-write', line });
+  }
+
+  private onPhase(title: string): void {
+    this.onPhaseUsed(title);
+    this.phases.use(title);
+    this.emit({ type: 'phase-start', title, depth: 0 });
+  }
+
+  /** PH1: a title used at run time that meta.phases does not declare gives one warning. */
+  private onPhaseUsed(title: string): void {
+    const declared = this.options.workflow.meta.phases;
+    if (!declared || declared.some((phase) => phase.title === title)) return;
+    if (this.options.workflow.phaseTitles.includes(title)) return; // compile already warned
+    this.warnOnce(`phase:${title}`, `phase "${title}" is not declared in meta.phases`);
+  }
+
+  private budgetChanged(): void {
+    const spent = this.budget.spent();
+    this.host.updateBudget(spent);
+    this.emit({ type: 'budget-update', spent, total: this.budget.total });
+  }
+
+  /** A17: duplicate labels stay distinguishable: `same`, `same [2]`. */
+  private uniqueLabel(label: string): string {
+    const seen = (this.labels.get(label) ?? 0) + 1;
+    this.labels.set(label, seen);
+    return seen === 1 ? label : `${label} [${seen}]`;
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.emit({ type: 'warning', message });
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warnedKeys.has(key)) return;
+    this.warnedKeys.add(key);
+    this.warn(message);
+  }
+
+  private emit(event: RunEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // R09: a listener that throws must not break the run.
+    }
+  }
+
+  private outcome(end: SandboxEnd): { status: RunStatus; result: unknown; error: ErrorData | null } {
+    if (this.stopRequested) {
+      return { status: 'stopped', result: null, error: { name: 'WfStoppedError', code: 'WF_STOPPED', message: 'the run was stopped' } };
+    }
+    if (end.ok) return { status: 'completed', result: JSON.parse(end.resultJson), error: null };
+    return { status: 'failed', result: null, error: this.describeFailure(end.error) };
+  }
+
+  /** Maps the isolate's stack to the user's file:line:col, and takes the first user frame as the location. */
+  private describeFailure(error: ErrorData): ErrorData {
+    const { workflow } = this.options;
+    const described: ErrorData = { name: error.name, code: error.code ?? 'WF_SCRIPT_ERROR', message: error.message };
+    if (error.hint) described.hint = error.hint;
+    if (error.stack) {
+      const mapped = mapStack(error.stack, workflow);
+      described.stack = mapped;
+      const frame = new RegExp(`${escapeRegExp(workflow.file)}:(\\d+):(\\d+)`).exec(mapped);
+      if (frame) described.location = { file: workflow.file, line: Number(frame[1]), column: Number(frame[2]) };
+    }
+    return described;
+  }
+
+  private summary(status: RunStatus, startedAt: number, result: unknown, error: ErrorData | null): RunSummary {
+    const usage: Usage = { input: 0, output: 0, reasoning: 0 };
+    for (const call of this.calls) {
+      const used = call.record.usage;
+      if (!used) continue;
+      usage.input += used.input;
+      usage.output += used.output;
+      usage.reasoning += used.reasoning;
+    }
+    return {
+      runId: this.runId,
+      runDir: this.runDir.path,
+      workflow: this.options.workflow.meta.name,
+      status,
+      result,
+      error,
+      agentCount: this.calls.length,
+      usage,
+      phases: this.phases.summary(),
+      warnings: [...this.warnings],
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: this.now() - startedAt,
+    };
+  }
+
+  private record(status: RunStatus, startedAt: number, result: unknown, error: ErrorData | null) {
+    return {
+      runId: this.runId,
+      workflow: this.options.workflow.meta.name,
+      file: this.options.workflow.file,
+      dispatcher: this.options.dispatcher.name,
+      status,
+      startedAt: new Date(startedAt).toISOString(),
+      pid: process.pid,
+      budget: this.budget.total,
+      result,
+      error,
+    };
+  }
+}
+
+function toReply(outcome: AgentOutcome): Outcome<unknown> {
+  switch (outcome.kind) {
+    case 'completed':
+      return { ok: true, value: outcome.value };
+    case 'failed':
+    case 'stopped':
+      return { ok: true, value: null }; // A5: a failed or stopped agent resolves null
+    case 'rejected':
+      return { ok: false, error: outcome.error };
+  }
+}
+
+function formatWarning(warning: { message: string; location?: { file: string; line: number; column: number } }): string {
+  return warning.location ? `${formatLocation(warning.location)}: ${warning.message}` : warning.message;
+}
+
+function extensionOf(file: string): '.js' | '.ts' | '.mjs' {
+  return file.endsWith('.ts') ? '.ts' : file.endsWith('.mjs') ? '.mjs' : '.js';
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,52 @@
+/**
+ * Structured output (A1, A3): a schema agent's reply must validate against the caller's schema.
+ * An invalid reply is sent back to the agent with the validation errors, up to `attempts` times
+ * (default 5); then agent() throws, quoting the last failure. A reply given as text is accepted
+ * when it holds valid JSON, fenced or bare (A05).
+ */
+import type { AgentReply, AgentRequest, Dispatcher, Usage } from '../dispatch/dispatcher.js';
+import { extractJson, validatorFor } from '../schema/index.js';
+import { StructuredOutputError } from './errors.js';
+
+export interface StructuredResult {
+  value: unknown;
+  usage: Usage;
+  model?: string;
+  attempts: number;
+}
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  const sum: Usage = { input: a.input + b.input, output: a.output + b.output, reasoning: a.reasoning + b.reasoning };
+  if (a.cacheRead !== undefined || b.cacheRead !== undefined) sum.cacheRead = (a.cacheRead ?? 0) + (b.cacheRead ?? 0);
+  if (a.cacheWrite !== undefined || b.cacheWrite !== undefined) sum.cacheWrite = (a.cacheWrite ?? 0) + (b.cacheWrite ?? 0);
+  return sum;
+}
+
+/**
+ * Dispatches `request` until its output validates. `dispatch` is called once per attempt;
+ * `onUsage` receives the usage accumulated so far after each attempt (for the budget).
+ */
+export async function runStructured(
+  request: Omit<AgentRequest, 'attempt' | 'feedback'> & { schema: Record<string, unknown> },
+  attempts: number,
+  dispatch: (request: AgentRequest) => Promise<AgentReply>,
+  onUsage: (usage: Usage) => void,
+): Promise<StructuredResult> {
+  const validate = validatorFor(request.schema);
+  let usage: Usage = { input: 0, output: 0, reasoning: 0 };
+  let feedback: string | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const reply = await dispatch({ ...request, attempt, ...(feedback === undefined ? {} : { feedback }) });
+    usage = addUsage(usage, reply.usage);
+    onUsage(usage);
+    const value = typeof reply.output === 'string' ? extractJson(reply.output) : reply.output;
+    if (value === undefined) {
+      feedback = 'the reply held no JSON value; call the submit tool with an object that matches the schema';
+      continue;
+    }
+    const result = validate(value);
+    if (result.ok) return { value, usage, model: reply.model, attempts: attempt };
+    feedback = result.errors;
+  }
+  throw Object.assign(new StructuredOutputError(attempts, feedback ?? 'no valid output'), { usage });
+}

@@ -1,0 +1,90 @@
+/**
+ * The library API of wf. The CLI is one client of it; tests and other tools are others.
+ * Each function takes one options object; errors are WfError subclasses (see ./errors.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { compileWorkflow } from './compile/index.js';
+import type { CompiledWorkflow, WorkflowMeta } from './compile/compiled-workflow.js';
+import { defaultDiscoveryOptions, resolveWorkflow, type DiscoveryOptions } from './discovery/index.js';
+import { WfUsageError } from './errors.js';
+import { runWorkflow, type RunOptions, type WorkflowLoader } from './engine/run.js';
+import type { RunSummary } from './engine/run-summary.js';
+import { runsDirFor } from './runs/project-dir.js';
+import { validatorFor } from './schema/index.js';
+
+export { WfError, WfUsageError, WfValidationError, type Diagnostic, type ErrorData, type SourceLocation } from './errors.js';
+export type { CompiledWorkflow, WorkflowMeta, PhaseMeta } from './compile/compiled-workflow.js';
+export { compileWorkflow, validateWorkflowFile } from './compile/index.js';
+export { listWorkflows, resolveWorkflow, type Listing, type WorkflowEntry, type DiscoveryOptions } from './discovery/index.js';
+export { runWorkflow, type RunOptions, type WorkflowLoader } from './engine/run.js';
+export type { RunSummary, RunStatus, PhaseSummary } from './engine/run-summary.js';
+export type { RunEvent, RunEventListener, AgentStatus } from './engine/events.js';
+export type { Dispatcher, AgentRequest, AgentReply, AgentEvent, Usage, Effort } from './dispatch/dispatcher.js';
+export { AgentStoppedError } from './dispatch/dispatcher.js';
+export { createSimulator } from './dispatch/simulate.js';
+export { loadMockFile } from './dispatch/mock-file.js';
+export { parseDuration } from './engine/duration.js';
+export { resolveConcurrency, defaultConcurrency } from './engine/limits.js';
+export { runsDirFor, projectDir } from './runs/project-dir.js';
+
+/** Reads and compiles one workflow file. Throws WfValidationError with every problem found. */
+export async function loadWorkflowFile(file: string): Promise<CompiledWorkflow> {
+  const absolute = resolve(file);
+  let source: string;
+  try {
+    source = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new WfUsageError(`cannot read workflow file ${absolute}: ${(error as Error).message}`);
+  }
+  return compileWorkflow(source, absolute);
+}
+
+/** Resolves a name or path the way `wf run` does (spec §1) and compiles it. */
+export async function loadWorkflow(target: string, discovery: DiscoveryOptions = defaultDiscoveryOptions()): Promise<CompiledWorkflow> {
+  const { file } = await resolveWorkflow(target, discovery);
+  return loadWorkflowFile(file);
+}
+
+/**
+ * The loader behind `workflow()` (W1, W10): a name is resolved like `wf run <name>`; a
+ * `{ scriptPath }` is relative to the calling script's directory, not to the working directory.
+ */
+export function workflowLoader(discovery: DiscoveryOptions): WorkflowLoader {
+  return async (reference, fromFile) => {
+    if (typeof reference === 'string') return loadWorkflow(reference, discovery);
+    return loadWorkflowFile(resolve(dirname(fromFile), reference.scriptPath));
+  };
+}
+
+/** Validates `args` against `meta.args` when the workflow declares a schema (F3 [beyond]). */
+export function checkArgs(meta: WorkflowMeta, args: unknown): void {
+  if (!meta.args) return;
+  const result = validatorFor(meta.args)(args === undefined ? null : args);
+  if (!result.ok) {
+    throw new WfUsageError(`the arguments do not match meta.args of workflow "${meta.name}": ${result.errors}`, {
+      hint: `see \`wf show ${meta.name}\` for the arguments it takes`,
+    });
+  }
+}
+
+export interface RunTargetOptions extends Omit<RunOptions, 'workflow' | 'runsDir' | 'loadWorkflow'> {
+  /** A workflow name or a path to a `.js`/`.ts` file. */
+  target: string;
+  discovery?: DiscoveryOptions;
+  /** Defaults to `<project>/.boocode/runs` for the discovery cwd. */
+  runsDir?: string;
+}
+
+/** Resolves, compiles, checks args and runs a workflow: what `wf run` does, without the terminal. */
+export async function run(options: RunTargetOptions): Promise<RunSummary> {
+  const discovery = options.discovery ?? defaultDiscoveryOptions();
+  const workflow = await loadWorkflow(options.target, discovery);
+  checkArgs(workflow.meta, options.args);
+  return runWorkflow({
+    ...options,
+    workflow,
+    runsDir: options.runsDir ?? runsDirFor(discovery.cwd),
+    loadWorkflow: workflowLoader(discovery),
+  });
+}

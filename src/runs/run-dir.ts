@@ -1,0 +1,59 @@
+/**
+ * The run directory `.boocode/runs/<runId>/` (R1): `script.js` (the exact source that ran),
+ * `args.json`, `journal.jsonl`, `run.json` (status, timings, usage, result or error),
+ * `agents/<index>.json` (one record per agent call) and `log.txt` (the script's log lines).
+ * Records are replaced atomically (temp file + rename), so a reader never sees half a record.
+ */
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const RUNS_DIRNAME = join('.boocode', 'runs');
+
+export class RunDirectory {
+  readonly agentsDir: string;
+  readonly journalPath: string;
+  readonly logPath: string;
+  private logChain: Promise<void> = Promise.resolve();
+
+  constructor(readonly path: string) {
+    this.agentsDir = join(path, 'agents');
+    this.journalPath = join(path, 'journal.jsonl');
+    this.logPath = join(path, 'log.txt');
+  }
+
+  static async create(runsDir: string, runId: string): Promise<RunDirectory> {
+    const directory = new RunDirectory(join(runsDir, runId));
+    await mkdir(directory.agentsDir, { recursive: true });
+    return directory;
+  }
+
+  /** The script exactly as it ran (byte-identical), under its own extension. */
+  async writeScript(source: string, extension: '.js' | '.ts' | '.mjs'): Promise<void> {
+    await writeFile(join(this.path, `script${extension === '.ts' ? '.ts' : '.js'}`), source);
+  }
+
+  async writeArgs(args: unknown): Promise<void> {
+    await writeFile(join(this.path, 'args.json'), args === undefined ? '' : `${JSON.stringify(args, null, 2)}\n`);
+  }
+
+  writeRunRecord(record: unknown): Promise<void> {
+    return writeAtomically(join(this.path, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  writeAgentRecord(index: number, record: unknown): Promise<void> {
+    return writeAtomically(join(this.agentsDir, `${String(index).padStart(4, '0')}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  }
+
+  /** Log lines are appended in order; losing the tail of a log on kill -9 is acceptable. */
+  appendLog(lines: string[]): Promise<void> {
+    const text = lines.map((line) => `${line}\n`).join('');
+    this.logChain = this.logChain.then(() => appendFile(this.logPath, text)).catch(() => undefined);
+    return this.logChain;
+  }
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}

@@ -44,8 +44,13 @@ export class WfError extends Error {
     this.location = options.location;
   }
 
-  static isInstance(value: unknown): value is WfError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  /**
+   * True for a wf error of this class (or a subclass). Works across two copies of wf: on a
+   * subclass, an error from another copy matches by `name`.
+   */
+  static isInstance<T extends WfError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[MARKER] !== true) return false;
+    return (this as unknown) === WfError || value instanceof this || (value as Error).name === this.name;
   }
 
   /** "file:line:col: message" when there is a location, the message otherwise. */

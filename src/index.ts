@@ -57,10 +57,11 @@ export function workflowLoader(discovery: DiscoveryOptions): WorkflowLoader {
   };
 }
 
-/** Validates `args` against `meta.args` when the workflow declares a schema (F3 [beyond]). */
+/** Validates `args` against `meta.args` when the workflow declares a schema and args were given (F3 [beyond]). */
 export function checkArgs(meta: WorkflowMeta, args: unknown): void {
-  if (!meta.args) return;
-  const result = validatorFor(meta.args)(args === undefined ? null : args);
+  // No args at all is always allowed: the script sees `undefined` and applies its own defaults.
+  if (!meta.args || args === undefined) return;
+  const result = validatorFor(meta.args)(args);
   if (!result.ok) {
     throw new WfUsageError(`the arguments do not match meta.args of workflow "${meta.name}": ${result.errors}`, {
       hint: `see \`wf show ${meta.name}\` for the arguments it takes`,

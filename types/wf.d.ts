@@ -94,7 +94,7 @@ interface JsonSchema {
   /** Numbers: exclusive lower bound. */
   exclusiveMinimum?: number;
 
-  /** Strings: most characters (UTF-16 code points counted as by JSON Schema). */
+  /** Strings: most characters (Unicode code points). */
   maxLength?: number;
   /** Strings: fewest characters. `minLength > maxLength` is rejected before dispatch (A4). */
   minLength?: number;
@@ -185,7 +185,7 @@ interface AgentSchema extends JsonSchema {
 }
 
 /**
- * Caching for one `agent()` call (spec C1–C3) [beyond]. By default a completed answer is stored
+ * Caching for one `agent()` call (spec C1–C3) (wf only). By default a completed answer is stored
  * and reused by later runs whose call has the same content key.
  */
 interface CacheOptions {
@@ -200,7 +200,7 @@ interface CacheOptions {
 
 /**
  * What an agent reads, hashed into its cache key so that editing those inputs re-runs the call
- * instead of answering from a stale cache (spec C1, C3) [beyond].
+ * instead of answering from a stale cache (spec C1, C3) (wf only).
  */
 type ReadsOption =
   | {
@@ -251,18 +251,18 @@ interface AgentOptions {
   max_tool_calls?: number;
   /**
    * Wall-clock limit for this call: milliseconds or a duration string (`'30s'`, `'5m'`; L4)
-   * [beyond]. An agent that runs past it does not complete: `agent()` resolves `null` (A5).
+   * (wf only). An agent that runs past it does not complete: `agent()` resolves `null` (A5).
    * Default: no limit. Not part of the cache key (C1).
    */
   timeout?: Duration;
   /**
    * `false`: this call is answered live and its answer is not stored. An object tunes the cache
-   * ({@link CacheOptions}). Default: cached (C2, C3) [beyond].
+   * ({@link CacheOptions}). Default: cached (C2, C3) (wf only).
    */
   cache?: false | CacheOptions;
   /**
    * What the agent reads, hashed into the cache key: `{ files: [...] }` or `'workspace'` (C1, C3)
-   * [beyond]. Default: none declared.
+   * (wf only). Default: none declared.
    */
   reads?: ReadsOption;
 }
@@ -355,7 +355,7 @@ interface WorkflowMeta {
   phases?: readonly PhaseMeta[];
   /**
    * JSON Schema of the workflow's `args`, validated before the run starts and shown by `wf show`;
-   * with an object schema, `--key value` flags fill its fields (AR2) [beyond].
+   * with an object schema, `--key value` flags fill its fields (AR2) (wf only).
    */
   args?: JsonSchema;
 }

@@ -10,7 +10,7 @@ export const meta = {
     { title: 'Summarize', detail: 'one agent merges the notes' },
   ],
   args: {
-    type: 'object',
+    type: ['object', 'null'],
     properties: {
       subject: { type: 'string', minLength: 1, description: 'What to study', default: 'how SQLite stores data' },
       count: { type: 'integer', minimum: 1, maximum: 8, description: 'How many topics', default: 3 },
@@ -39,6 +39,7 @@ const plan = await agent(
   },
 );
 if (plan === null) throw new Error('the planning agent failed, so there is nothing to fan out');
+/** @type {string[]} */
 const topics = plan.topics;
 
 phase('Work');

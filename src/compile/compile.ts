@@ -12,8 +12,8 @@ import type { CompiledWorkflow } from './compiled-workflow.js';
 import { scanMeta, type MetaScan } from './meta.js';
 import { isTypeScriptFile, nodeLocation, parseProgram } from './parse.js';
 import { lookup, rebaseSourceMap } from './source-map.js';
-import { bundleWorkflow, stripTypes } from './transform.js';
-import { wrapSource, type WrapOptions } from './wrapper.js';
+import { bundleWorkflow, stripTypes, type EsbuildResult } from './transform.js';
+import { wrapSource, type WrapOptions, type WrappedSource } from './wrapper.js';
 
 type Outcome = { compiled: CompiledWorkflow } | { diagnostics: Diagnostic[] };
 
@@ -46,9 +46,11 @@ function compileSource(source: string, file: string): Promise<Outcome> {
 
 async function compileJavaScript(source: string, file: string, meta: MetaScan): Promise<Outcome> {
   const diagnostics = [...meta.diagnostics];
+  const wrap: WrapOptions = { blankExports: meta.exportStart === undefined ? [] : [meta.exportStart] };
+  // esbuild works in its own process: start the (usual) body-form bundle while acorn parses here.
+  const speculative = meta.meta ? bundleWorkflow(wrapSource(source, wrap), source, file) : undefined;
   const parsed = parseProgram(source, file);
   let check: CheckResult | undefined;
-  const wrap: WrapOptions = { blankExports: meta.exportStart === undefined ? [] : [meta.exportStart] };
   if (!parsed.ok) {
     diagnostics.push(...outsideFailedMeta([parsed.diagnostic], meta, source));
   } else {
@@ -59,7 +61,9 @@ async function compileJavaScript(source: string, file: string, meta: MetaScan): 
     if (exported) wrap.defaultExport = { start: exported.node.start, end: exported.value!.start };
   }
   if (!check || hasErrors(diagnostics)) return { diagnostics: sorted(diagnostics) };
-  return finish(source, file, meta, check, wrap, diagnostics);
+  const wrapped = wrapSource(source, wrap);
+  const bundled = wrap.defaultExport || !speculative ? await bundleWorkflow(wrapped, source, file) : await speculative;
+  return finish(source, file, meta, check, wrapped, bundled, diagnostics);
 }
 
 /**
@@ -74,7 +78,8 @@ async function compileTypeScript(source: string, file: string, meta: MetaScan): 
   const wrap: WrapOptions = { blankExports, ...(top.defaultExport ? { defaultExport: top.defaultExport } : {}) };
   const wrapped = wrapSource(source, wrap);
 
-  const stripped = await stripTypes(wrapped, source, file);
+  // The bundle is only used if the checks pass, but running both esbuild passes at once halves the wait.
+  const [stripped, bundled] = await Promise.all([stripTypes(wrapped, source, file), bundleWorkflow(wrapped, source, file)]);
   if (!stripped.ok) {
     // esbuild stops at its first error, which is often an import/export already reported above.
     const reportedLines = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.location?.line));
@@ -82,18 +87,20 @@ async function compileTypeScript(source: string, file: string, meta: MetaScan): 
     return { diagnostics: sorted([...diagnostics, ...outsideFailedMeta(fresh, meta, source)]) };
   }
 
-  const map = new SourceMap(JSON.parse(rebaseSourceMap(stripped.map, { ...wrapped, file, source })) as SourceMapPayload);
-  const locate = (node: acorn.Node): SourceLocation | undefined => {
-    const found = lookup(map, node.loc!.start.line - 1, node.loc!.start.column);
-    return found && { file, line: found.line + 1, column: found.column + 1 };
+  const map = new SourceMap(JSON.parse(stripped.map) as SourceMapPayload);
+  const toUser = (line: number, column: number): SourceLocation | undefined => {
+    const found = lookup(map, line, column);
+    if (!found || found.line >= wrapped.userLines) return undefined;
+    const userColumn = found.line === 0 ? found.column - wrapped.headLength : found.column;
+    return userColumn < 0 ? undefined : { file, line: found.line + 1, column: userColumn + 1 };
   };
+  const locate = (node: acorn.Node): SourceLocation | undefined => toUser(node.loc!.start.line - 1, node.loc!.start.column);
   const parsed = parseProgram(stripped.code, file);
   if (!parsed.ok) {
     // esbuild accepted what acorn rejects in its output: report acorn's message at the mapped place.
     const at = parsed.diagnostic.location;
-    const found = at && lookup(map, at.line - 1, at.column - 1);
-    const location = found ? { file, line: found.line + 1, column: found.column + 1 } : undefined;
-    diagnostics.push({ ...parsed.diagnostic, ...(location ? { location } : { location: undefined }) });
+    const location = at && toUser(at.line - 1, at.column - 1);
+    diagnostics.push({ ...parsed.diagnostic, location });
     return { diagnostics: sorted(diagnostics) };
   }
   const { statements, escape } = classifyTranspiled(parsed.program, locate);
@@ -105,19 +112,18 @@ async function compileTypeScript(source: string, file: string, meta: MetaScan): 
   const check = checkStatements(statements, locate, meta.meta?.phases);
   diagnostics.push(...check.diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics: sorted(diagnostics) };
-  return finish(source, file, meta, check, wrap, diagnostics);
+  return finish(source, file, meta, check, wrapped, bundled, diagnostics);
 }
 
-async function finish(
+function finish(
   source: string,
   file: string,
   meta: MetaScan,
   check: CheckResult,
-  wrap: WrapOptions,
+  wrapped: WrappedSource,
+  bundled: EsbuildResult,
   diagnostics: Diagnostic[],
-): Promise<Outcome> {
-  const wrapped = wrapSource(source, wrap);
-  const bundled = await bundleWorkflow(wrapped, source, file);
+): Outcome {
   if (!bundled.ok) return { diagnostics: sorted([...diagnostics, ...bundled.diagnostics]) };
   return {
     compiled: {

@@ -225,7 +225,7 @@ function literalValue(node: acorn.Node, path: string, context: LiteralContext): 
           continue;
         }
         const key = propertyKey(property);
-        const keyPath = key === undefined ? `${path}[computed]` : `${path}.${key}`;
+        const keyPath = key === undefined ? `${path}[${context.source.slice(property.key.start, property.key.end)}]` : `${path}.${key}`;
         if (property.computed || key === undefined) notPure(property, keyPath, 'a computed key', context);
         else if (property.kind !== 'init') notPure(property, keyPath, `a ${property.kind}ter`, context);
         else if (property.method) notPure(property, keyPath, 'a method', context);
@@ -265,7 +265,15 @@ function describeNode(node: acorn.Node): string {
 
 /** F3: required and optional fields; other keys are kept as they are. */
 function validateFields(meta: Record<string, unknown>, literal: acorn.Node, context: LiteralContext): void {
-  const at = (path: string): acorn.Node => context.nodes.get(`${path}#property`) ?? context.nodes.get(path) ?? literal;
+  // A missing field is reported at its nearest enclosing value.
+  const at = (path: string): acorn.Node => {
+    for (let p = path, parent = ''; ; p = parent) {
+      const node = context.nodes.get(`${p}#property`) ?? context.nodes.get(p);
+      if (node) return node;
+      parent = p.replace(/(\.[^.[\]]*|\[\d+\])$/, '');
+      if (parent === p) return literal;
+    }
+  };
   const fail = (path: string, message: string, hint?: string) =>
     context.diagnostics.push({ severity: 'error', message, location: nodeLocation(at(path), context.file), ...(hint ? { hint } : {}) });
   const nonEmpty = (value: unknown) => typeof value === 'string' && value.trim() !== '';

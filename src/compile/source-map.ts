@@ -7,73 +7,76 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
 import type { SourceLocation } from '../errors.js';
 import { GENERATED_FILENAME, type CompiledWorkflow } from './compiled-workflow.js';
 
-type Segment = number[];
-
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUE = new Map([...BASE64].map((char, index) => [char, index]));
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE64.length; i++) BASE64_VALUE[BASE64.charCodeAt(i)] = i;
 
-function decodeMappings(mappings: string): Segment[][] {
-  const lines: Segment[][] = [];
-  const state = [0, 0, 0, 0, 0];
-  for (const lineText of mappings.split(';')) {
-    const line: Segment[] = [];
-    state[0] = 0;
-    if (lineText !== '') {
-      for (const segmentText of lineText.split(',')) {
-        const segment: Segment = [];
-        let value = 0;
-        let shift = 0;
-        for (const char of segmentText) {
-          const digit = BASE64_VALUE.get(char)!;
-          value += (digit & 31) << shift;
-          if (digit & 32) {
-            shift += 5;
-          } else {
-            const field = segment.length;
-            const delta = value & 1 ? -(value >>> 1) : value >>> 1;
-            state[field] = state[field]! + delta;
-            segment.push(state[field]!);
-            value = 0;
-            shift = 0;
-          }
-        }
-        line.push(segment);
-      }
-    }
-    lines.push(line);
-  }
-  return lines;
+function encodeVlq(value: number): string {
+  let rest = value < 0 ? (-value << 1) | 1 : value << 1;
+  let out = '';
+  do {
+    let digit = rest & 31;
+    rest >>>= 5;
+    if (rest > 0) digit |= 32;
+    out += BASE64[digit];
+  } while (rest > 0);
+  return out;
 }
 
-function encodeMappings(lines: Segment[][]): string {
-  const state = [0, 0, 0, 0, 0];
-  const vlq = (value: number) => {
-    let rest = value < 0 ? (-value << 1) | 1 : value << 1;
-    let out = '';
-    do {
-      let digit = rest & 31;
-      rest >>>= 5;
-      if (rest > 0) digit |= 32;
-      out += BASE64[digit];
-    } while (rest > 0);
-    return out;
+/**
+ * Rewrites `mappings` in one pass: `adjust` receives each decoded segment (generated column,
+ * source, original line, original column) and returns the original column to keep, or undefined to
+ * make the segment unmapped. Names are dropped.
+ */
+function rewriteMappings(mappings: string, adjust: (source: number, line: number, column: number) => number | undefined): string {
+  const input = [0, 0, 0, 0, 0];
+  const output = [0, 0, 0, 0];
+  const fields = [0, 0, 0, 0, 0];
+  let out = '';
+  let segmentStart = true;
+  let field = 0;
+  let value = 0;
+  let shift = 0;
+  const flush = () => {
+    // One decoded segment is complete in `fields[0..field)`.
+    for (let f = 0; f < field; f++) input[f] = input[f]! + fields[f]!;
+    if (field === 0) return;
+    const column = field >= 4 ? adjust(input[1]!, input[2]!, input[3]!) : undefined;
+    if (!segmentStart) out += ',';
+    out += encodeVlq(input[0]! - output[0]!);
+    output[0] = input[0]!;
+    if (column !== undefined) {
+      out += encodeVlq(input[1]! - output[1]!) + encodeVlq(input[2]! - output[2]!) + encodeVlq(column - output[3]!);
+      output[1] = input[1]!;
+      output[2] = input[2]!;
+      output[3] = column;
+    }
+    segmentStart = false;
   };
-  return lines
-    .map((line) => {
-      state[0] = 0;
-      return line
-        .map((segment) =>
-          segment
-            .map((value, field) => {
-              const delta = value - state[field]!;
-              state[field] = value;
-              return vlq(delta);
-            })
-            .join(''),
-        )
-        .join(',');
-    })
-    .join(';');
+  for (let i = 0; i <= mappings.length; i++) {
+    const code = i < mappings.length ? mappings.charCodeAt(i) : 59; /* ';' */
+    if (code === 44 /* ',' */ || code === 59) {
+      flush();
+      field = 0;
+      if (code === 59) {
+        if (i < mappings.length) out += ';';
+        input[0] = 0;
+        output[0] = 0;
+        segmentStart = true;
+      }
+      continue;
+    }
+    const digit = BASE64_VALUE[code]!;
+    value += (digit & 31) << shift;
+    if (digit & 32) {
+      shift += 5;
+    } else {
+      fields[field++] = value & 1 ? -(value >>> 1) : value >>> 1;
+      value = 0;
+      shift = 0;
+    }
+  }
+  return out;
 }
 
 export interface RebaseOptions {
@@ -92,24 +95,17 @@ export interface RebaseOptions {
  */
 export function rebaseSourceMap(mapText: string, options: RebaseOptions): string {
   const map = JSON.parse(mapText) as SourceMapPayload;
-  const lines = decodeMappings(map.mappings);
-  for (const line of lines) {
-    for (let i = 0; i < line.length; i++) {
-      const segment = line[i]!;
-      if (segment.length < 4) continue;
-      const [column, sourceIndex, originalLine] = segment as [number, number, number, number];
-      if (originalLine === 0) segment[3]! -= options.headLength;
-      if (sourceIndex !== 0 || originalLine >= options.userLines || segment[3]! < 0) line[i] = [column];
-      else if (segment.length > 4) segment.length = 4;
-    }
-  }
+  const mappings = rewriteMappings(map.mappings, (source, line, column) => {
+    const rebased = line === 0 ? column - options.headLength : column;
+    return source !== 0 || line >= options.userLines || rebased < 0 ? undefined : rebased;
+  });
   return JSON.stringify({
     version: 3,
     file: GENERATED_FILENAME,
     sources: [options.file],
     sourcesContent: [options.source],
     names: [],
-    mappings: encodeMappings(lines),
+    mappings,
   });
 }
 

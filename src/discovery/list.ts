@@ -182,12 +182,8 @@ async function readEntry(scan: RootScan, file: string): Promise<ReadResult> {
   try {
     const { meta, warnings } = readMeta(source, file);
     entry.meta = meta;
+    // readMeta already warns when meta.name differs from the stem (F24).
     entry.warnings = warnings.map(formatDiagnostic);
-    if (meta.name !== name && !warnings.some((warning) => /\bstem\b/.test(warning.message))) {
-      entry.warnings.push(
-        `${file}: warning: meta.name "${meta.name}" differs from the file stem; it is run by name as "${name}"`,
-      );
-    }
   } catch (error) {
     entry.error = describeError(error, file);
     if (WfError.isInstance(error) && error.location) entry.errorLocation = error.location;

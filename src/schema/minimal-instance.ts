@@ -17,7 +17,6 @@ type SchemaObject = Record<string, unknown>;
 
 /** Returned while expanding a `$ref` that is already being expanded: the value would be infinite. */
 const RECURSION = Symbol('recursion');
-type Generated = unknown;
 
 /** Strings tried, in order, against a `pattern` before giving up on it. */
 const PATTERN_CANDIDATES = ['x', '', 'a', 'A', '0', '1', 'x1', 'a-b', 'x@example.com', 'https://example.com'];
@@ -35,7 +34,7 @@ export function minimalInstance(schema: unknown): unknown {
 }
 
 /** `variant` > 0 asks for a different value than variant 0 would give (for `uniqueItems`). */
-function generate(input: unknown, outer: Context, variant: number): Generated {
+function generate(input: unknown, outer: Context, variant: number): unknown {
   const flat = flatten(input, outer);
   if (flat === RECURSION) return RECURSION;
   if (flat === undefined) return null; // `true`, `{}` or `false`: nothing better to say than null
@@ -76,9 +75,9 @@ function fromBranches(
   branches: unknown[],
   context: Context,
   variant: number,
-): Generated {
+): unknown {
   const { [keyword]: _chosen, ...rest } = schema;
-  let fallback: Generated = RECURSION;
+  let fallback: unknown = RECURSION;
   for (const branch of branches) {
     const candidate = generate(mergeSchemas(rest, branch), context, variant);
     if (candidate === RECURSION) continue;
@@ -152,7 +151,12 @@ function resolveRef(ref: string, root: unknown): unknown {
   if (!ref.startsWith('#')) return undefined;
   let node: unknown = root;
   for (const raw of ref.slice(1).split('/').slice(1)) {
-    const segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined; // a malformed %-escape: as unresolvable as a missing definition
+    }
     if (!isSchemaObject(node) && !Array.isArray(node)) return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
@@ -242,7 +246,7 @@ function chooseType(schema: SchemaObject): string | undefined {
   return undefined;
 }
 
-function objectFor(schema: SchemaObject, context: Context, variant: number): Generated {
+function objectFor(schema: SchemaObject, context: Context, variant: number): unknown {
   const properties = isSchemaObject(schema.properties) ? schema.properties : {};
   const keys = [...new Set((asArray(schema.required) ?? []).filter((key): key is string => typeof key === 'string'))];
   // minProperties beyond the required keys: borrow optional declared properties first.
@@ -274,7 +278,7 @@ function propertySchema(schema: SchemaObject, properties: SchemaObject, key: str
   return schema.additionalProperties;
 }
 
-function arrayFor(schema: SchemaObject, context: Context): Generated {
+function arrayFor(schema: SchemaObject, context: Context): unknown {
   // Draft-07 tuples (items: [...]) and 2020-12 tuples (prefixItems) look the same from here.
   const prefix = asArray(schema.prefixItems) ?? asArray(schema.items) ?? [];
   const rest = Array.isArray(schema.items) ? schema.additionalItems : schema.items;

@@ -50,7 +50,7 @@ describe('D: listing', () => {
     const rootDir = path.join(world.base, ROOTS.repoProject);
     const target = world.write(`${ROOTS.repoProject}/review.js`, workflowSource('review'));
     symlinkSync(outside, path.join(rootDir, 'evil.js'));
-    symlinkSync(path.join('..', '..', '..', '..', 'outside', 'evil.js'), path.join(rootDir, 'relative-evil.js'));
+    symlinkSync(path.join('..', '..', '..', '..', '..', 'outside', 'evil.js'), path.join(rootDir, 'relative-evil.js'));
     symlinkSync('review.js', path.join(rootDir, 'rev.js'));
     symlinkSync('missing.js', path.join(rootDir, 'dangling.js'));
 

@@ -10,7 +10,7 @@ export const meta = {
     { title: 'Summarize', detail: 'one agent merges the notes' },
   ],
   args: {
-    type: ['object', 'null'],
+    type: 'object',
     properties: {
       subject: { type: 'string', minLength: 1, description: 'What to study', default: 'how SQLite stores data' },
       count: { type: 'integer', minimum: 1, maximum: 8, description: 'How many topics', default: 3 },

@@ -4,7 +4,7 @@ export const meta = {
   description: 'Ask one agent for a one-line greeting.',
   whenToUse: 'To check that wf and a model are set up. args: who to greet, a string (default "world").',
   phases: [{ title: 'Greet', detail: 'one agent writes the greeting' }],
-  args: { type: ['string', 'null'], description: 'Who to greet; omitted means "world"' },
+  args: { type: 'string', description: 'Who to greet; omitted means "world"' },
 };
 
 const who = typeof args === 'string' && args.trim() !== '' ? args.trim() : 'world';

@@ -10,7 +10,7 @@ export const meta = {
     { title: 'Check', detail: 'one agent lists factual errors' },
     { title: 'Revise', detail: 'one agent fixes them, only when there are any' },
   ],
-  args: { type: ['string', 'null'], description: 'The topic to explain; omitted means "the water cycle"' },
+  args: { type: 'string', description: 'The topic to explain; omitted means "the water cycle"' },
 };
 
 /** @param {string | undefined} args the topic to explain */

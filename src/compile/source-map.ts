@@ -11,7 +11,14 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
 const BASE64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE64.length; i++) BASE64_VALUE[BASE64.charCodeAt(i)] = i;
 
+/** Most deltas are small: their encodings are precomputed. */
+const SMALL_VLQ = Array.from({ length: 2048 }, (_, i) => encodeVlqSlow(i - 1024));
+
 function encodeVlq(value: number): string {
+  return value >= -1024 && value < 1024 ? SMALL_VLQ[value + 1024]! : encodeVlqSlow(value);
+}
+
+function encodeVlqSlow(value: number): string {
   let rest = value < 0 ? (-value << 1) | 1 : value << 1;
   let out = '';
   do {

@@ -34,6 +34,8 @@ export async function bundleWorkflow(wrapped: WrappedSource, source: string, fil
       write: false,
       outfile: GENERATED_FILENAME,
       sourcemap: 'external',
+      // rebaseSourceMap puts the user's own source in; the wrapped one would only cost time.
+      sourcesContent: false,
       logLevel: 'silent',
       plugins: [DENY_IMPORTS],
     });
@@ -52,6 +54,7 @@ export async function stripTypes(wrapped: WrappedSource, source: string, file: s
       loader: 'ts',
       target: 'es2022',
       sourcemap: 'external',
+      sourcesContent: false,
       sourcefile: basename(file),
       logLevel: 'silent',
     });

@@ -49,6 +49,8 @@ async function compileJavaScript(source: string, file: string, meta: MetaScan): 
   const wrap: WrapOptions = { blankExports: meta.exportStart === undefined ? [] : [meta.exportStart] };
   // esbuild works in its own process: start the (usual) body-form bundle while acorn parses here.
   const speculative = meta.meta ? bundleWorkflow(wrapSource(source, wrap), source, file) : undefined;
+  // It may be abandoned when the checks fail; a failure of esbuild itself must not go unhandled then.
+  speculative?.catch(() => undefined);
   const parsed = parseProgram(source, file);
   let check: CheckResult | undefined;
   if (!parsed.ok) {

@@ -26,8 +26,10 @@ export interface WorkflowMeta {
 
 /**
  * A workflow ready to run. `code` is a classic script (not a module) that, when evaluated, defines
- * `globalThis.__workflow__` as an async function taking `args`; calling it runs the body (F4) or
- * the module form's default export (F7) and resolves to the script's result.
+ * `globalThis.__workflow__` as an async function taking no parameters (the body reads the global
+ * `args`, which the sandbox must define, as `undefined` when there are none); calling it runs the
+ * body (F4) or the module form's default export with `args` (F7) and resolves to the script's
+ * result (`undefined` when the body has no `return`).
  */
 export interface CompiledWorkflow {
   /** Absolute path of the source file (or a display name for inline sources). */

@@ -68,31 +68,49 @@ function esbuildDiagnostics(error: unknown, wrapped: WrappedSource, source: stri
   const errors = (error as { errors?: Message[] }).errors;
   if (!Array.isArray(errors)) throw error;
   return errors.map((message) => {
-    const location = message.location ? userLocation(message.location, wrapped, source, file) : undefined;
-    return { severity: 'error', message: rewriteMessage(message), ...(location ? { location } : {}) };
+    const explained = explain(message);
+    const location = message.location ? userLocation(message.location, explained.column, wrapped, source, file) : undefined;
+    return { severity: 'error', message: explained.text, ...(location ? { location } : {}) };
   });
 }
 
-/** esbuild: 1-based line, 0-based column in UTF-8 bytes, in the wrapped source. */
-function userLocation(location: NonNullable<Message['location']>, wrapped: WrappedSource, source: string, file: string): SourceLocation {
+/**
+ * esbuild: 1-based line, 0-based column in UTF-8 bytes, in the wrapped source. `column` (UTF-16,
+ * 0-based) overrides the reported one.
+ */
+function userLocation(
+  location: NonNullable<Message['location']>,
+  column: number | undefined,
+  wrapped: WrappedSource,
+  source: string,
+  file: string,
+): SourceLocation {
   if (location.line > wrapped.userLines) {
     // The tail: an unclosed construct ran to the end of the user's file.
     const lastLine = source.split(/\r\n?|[\n\u2028\u2029]/).at(-1)!;
     return { file, line: wrapped.userLines, column: lastLine.length + 1 };
   }
-  let column = Buffer.from(location.lineText, 'utf8').subarray(0, location.column).toString('utf8').length;
-  if (location.line === 1) column = Math.max(0, column - wrapped.headLength);
-  return { file, line: location.line, column: column + 1 };
+  let at = column ?? textBefore(location).length;
+  if (location.line === 1) at = Math.max(0, at - wrapped.headLength);
+  return { file, line: location.line, column: at + 1 };
 }
 
-/** An import or export inside the wrapper gives "Unexpected ..."; say what is really wrong. */
-function rewriteMessage(message: Message): string {
+function textBefore(location: NonNullable<Message['location']>): string {
+  return Buffer.from(location.lineText, 'utf8').subarray(0, location.column).toString('utf8');
+}
+
+/**
+ * An import or export inside the wrapper gives "Unexpected ..." at the token after it; say what
+ * is really wrong, at the keyword.
+ */
+function explain(message: Message): { text: string; column?: number } {
   const text = message.text;
-  if (text === IMPORT_DENIED) return text;
-  const before = message.location ? Buffer.from(message.location.lineText, 'utf8').subarray(0, message.location.column).toString('utf8') : '';
-  if (text === 'Unexpected "import"' || (/^(Unexpected|Expected)/.test(text) && /\bimport(\s+type)?\s*$/.test(before))) {
-    return MESSAGES.importDeclaration;
-  }
-  if (text === 'Unexpected "export"' || (/^(Unexpected|Expected)/.test(text) && /\bexport\s*$/.test(before))) return MESSAGES.export;
-  return `SyntaxError: ${text}`;
+  if (text === IMPORT_DENIED || !message.location) return { text };
+  const before = textBefore(message.location);
+  const confused = /^(Unexpected|Expected)/.test(text);
+  const keyword = confused ? /\b(import|export)(\s+type)?\s*$/.exec(before) : null;
+  if (text === 'Unexpected "import"') return { text: MESSAGES.importDeclaration };
+  if (text === 'Unexpected "export"') return { text: MESSAGES.export };
+  if (keyword) return { text: keyword[1] === 'import' ? MESSAGES.importDeclaration : MESSAGES.export, column: keyword.index };
+  return { text: `SyntaxError: ${text}` };
 }

@@ -27,7 +27,7 @@ export async function resolveWorkflow(argument: string, options: DiscoveryOption
   if (isPathArgument(argument)) return resolvePath(argument, options);
 
   const listing = await listWorkflows(options);
-  const entry = listing.entries.find((candidate) => candidate.name === argument);
+  const entry = listing.entries.find((candidate) => candidate.name === argument && candidate.shadowedBy === undefined);
   if (entry === undefined) throw unknownWorkflow(argument, listing);
   if (entry.error !== undefined) {
     throw new InvalidWorkflowError(

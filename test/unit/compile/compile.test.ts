@@ -71,15 +71,15 @@ describe('compileWorkflow', () => {
     const js = lines.join('\n');
     const ts = js.replace('const results = [];', 'const results: Array<{ i: number; text: string }> = [];');
     for (const [source, file] of [[js, 'w.js'], [ts, 'w.ts']] as const) {
-      await compileWorkflow(source, file);
+      for (let i = 0; i < 5; i++) await compileWorkflow(source, file);
       const times: number[] = [];
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < 11; i++) {
         const start = performance.now();
         await compileWorkflow(source, file);
         times.push(performance.now() - start);
       }
       times.sort((a, b) => a - b);
-      expect(times[3], `${file} median compile time`).toBeLessThan(30);
+      expect(times[5], `${file} median compile time`).toBeLessThan(30);
     }
   });
 });

@@ -1,6 +1,10 @@
 import vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { GENERATED_FILENAME, compileWorkflow, mapPosition, mapStack, type CompiledWorkflow } from '../../../src/compile/index.js';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { rebaseSourceMap } from '../../../src/compile/source-map.js';
+import { bundleWorkflow } from '../../../src/compile/transform.js';
+import { wrapSource } from '../../../src/compile/wrapper.js';
 import { META, at } from './helpers.js';
 
 /** 1-based line and column of `needle` in the generated code. */
@@ -87,5 +91,28 @@ describe('F20 runtime positions map back to the user file', () => {
     expect(map.file).toBe(GENERATED_FILENAME);
     expect(map.sources).toEqual(['/wf/w.js']);
     expect(map.sourcesContent).toEqual([source]);
+  });
+
+  test('F20 the rebased map agrees with esbuild\'s at every generated position, minus the wrapper', async () => {
+    const source = `${META} const first = [1, 2].map((n) => n * 2);\nconst second = "é" + first;\n\treturn { second };`;
+    const wrapped = wrapSource(source, { blankExports: [0] });
+    const bundled = await bundleWorkflow(wrapped, source, 'w.js');
+    if (!bundled.ok) throw new Error('bundle failed');
+    const raw = new SourceMap(JSON.parse(bundled.map) as SourceMapPayload);
+    const compiled = { file: 'w.js', sourceMap: rebaseSourceMap(bundled.map, { ...wrapped, file: 'w.js', source }) };
+    let mapped = 0;
+    bundled.code.split('\n').forEach((text, line) => {
+      for (let column = 0; column <= text.length; column++) {
+        const entry = raw.findEntry(line, column) as { generatedLine?: number; originalLine?: number; originalColumn?: number };
+        let expected: { file: string; line: number; column: number } | undefined;
+        if (entry.generatedLine === line && entry.originalLine !== undefined && entry.originalLine < wrapped.userLines) {
+          const original = entry.originalColumn! - (entry.originalLine === 0 ? wrapped.headLength : 0);
+          if (original >= 0) expected = { file: 'w.js', line: entry.originalLine + 1, column: original + 1 };
+        }
+        expect(mapPosition(line + 1, column + 1, compiled)).toEqual(expected);
+        if (expected) mapped++;
+      }
+    });
+    expect(mapped).toBeGreaterThan(50);
   });
 });

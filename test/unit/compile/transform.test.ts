@@ -129,6 +129,16 @@ describe('F13/F18 TypeScript', () => {
     expect(await compileErrors(`${META}\nif (x) {\n  return 1;`, 'w.ts')).toEqual(['w.ts:3:12: SyntaxError: Unexpected end of file']);
   });
 
+  test('F17 .ts: an import the token scan cannot reach is still reported at the keyword, not as esbuild\'s "Unexpected"', async () => {
+    // acorn's tokenizer stops at the decorator; esbuild reports `Unexpected "x"`, which is explained.
+    expect(await compileErrors(`${META}\nconst f = (x: any) => x;\n@f class A {}\nimport x from "y";`, 'w.ts')).toEqual([
+      'w.ts:4:1: import declarations are not allowed in workflow scripts',
+    ]);
+    expect(await compileErrors(`${META}\nconst n = y! / 2 / 3;\nimport x from "y";`, 'w.ts')).toEqual([
+      'w.ts:3:1: import declarations are not allowed in workflow scripts',
+    ]);
+  });
+
   test('F1 .ts: meta must be first and pure as well', async () => {
     expect(await compileErrors(`const x: number = 1;\n${META}`, 'w.ts')).toEqual([
       'w.ts:1:1: meta must be the FIRST statement: expected `export const meta = {...}`, found `const`',

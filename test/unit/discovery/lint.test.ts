@@ -21,13 +21,13 @@ async function lintWithCount(dir: string): Promise<{ problems: string[]; listed:
   // The folder as the only root: an empty home and an empty cwd outside any repository.
   const empty = path.join(dir, '.wf-lint-nonexistent');
   const listing = await listWorkflows({ cwd: empty, homeDir: empty, catalogDir: dir });
-  const entries = listing.entries.filter((entry) => entry.root.kind === 'catalog');
+  const entries = listing.entries.filter((entry) => entry.root.dir === path.resolve(dir));
   const problems = entries.flatMap((entry: WorkflowEntry) => {
     if (entry.error !== undefined) return [entry.error];
     if (entry.meta?.name !== entry.name) return [`${entry.file}: meta.name "${entry.meta?.name}" ≠ stem "${entry.name}"`];
     return [];
   });
-  const skipped = listing.roots.flatMap((root) => root.skipped.map((file) => `${file.file}: skipped (${file.reason})`));
+  const skipped = listing.roots.filter((root) => root.root.dir === path.resolve(dir)).flatMap((root) => root.skipped.map((file) => `${file.file}: skipped (${file.reason})`));
   return { problems: [...problems, ...skipped], listed: entries.length };
 }
 

@@ -155,9 +155,11 @@ describe('D: resolving `wf run <arg>`', () => {
   });
 
   test('D08 an invalid project override still owns its name: the valid catalog entry is not run instead', async () => {
-    world.write(`${ROOTS.repoProject}/review.js`, 'export const meta = { name: review, description: "d" };\n');
-    world.write(`${ROOTS.catalog}/review.js`, workflowSource('review'));
+    const override = world.write(`${ROOTS.repoProject}/review.js`, 'export const meta = { name: review, description: "d" };\n');
+    const builtin = world.write(`${ROOTS.catalog}/review.js`, workflowSource('review'));
     expect(await rejection(resolveWorkflow('review', world.options()))).toBeInstanceOf(InvalidWorkflowError);
+    const listed = (await listWorkflows(world.options())).entries.find((entry) => entry.file === builtin);
+    expect(listed?.shadowedBy).toBe(override);
   });
 
   test('D10 a name containing / is a path lookup, not a name', async () => {

@@ -224,7 +224,7 @@ function isNode(value: unknown): value is acorn.Node {
 /** The top level of a .ts file, read from tokens (acorn cannot parse TypeScript). */
 export interface TypeScriptTopLevel {
   diagnostics: Diagnostic[];
-  /** Offsets of `export` in every top-level `export const meta` (meta.ts reports a misplaced one). */
+  /** Offsets of `export` in every top-level export of `meta` (meta.ts reports a misplaced one). */
   metaExports: number[];
   /** The first `export default ` up to the token after it, for the module-form rewrite. */
   defaultExport?: { start: number; end: number };
@@ -259,7 +259,9 @@ export function scanTypeScriptTopLevel(source: string, file: string): TypeScript
       result.diagnostics.push({ severity: 'error', message: MESSAGES.importDeclaration, location: nodeLocation(token as unknown as acorn.Node, file), hint: GLOBALS_HINT });
     } else if (type === tt._export) {
       const after = tokens[i + 2];
-      if (next?.type === tt._const && after?.type === tt.name && after.value === 'meta') {
+      const declares = next?.type === tt._const || next?.type === tt._var || next?.type === tt.braceL || (next?.type === tt.name && next.value === 'let');
+      if (declares && after?.type === tt.name && after.value === 'meta') {
+        // meta.ts reports a meta that is misplaced or misdeclared; blanking `export` avoids a second report.
         result.metaExports.push(token.start);
       } else if (next?.type === tt._default) {
         if (defaults++ === 0) result.defaultExport = { start: token.start, end: tokens[i + 2]?.start ?? next.end };

@@ -38,6 +38,10 @@ export async function bundleWorkflow(wrapped: WrappedSource, source: string, fil
       sourcesContent: false,
       logLevel: 'silent',
       plugins: [DENY_IMPORTS],
+      // Bundling makes esbuild route every mention of `require` through a `__require` shim, which
+      // would make `typeof require` read "function" in the sandbox (S1 says undefined). require()
+      // calls are already refused by the static checks, so the identifier can simply be undefined.
+      define: { require: 'undefined' },
     });
     const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
     const code = result.outputFiles.find((f) => !f.path.endsWith('.map'));

@@ -62,7 +62,8 @@ describe('compileWorkflow', () => {
     ]);
   });
 
-  test('F5 a 500-line workflow compiles in well under 30 ms warm (.js and .ts)', async () => {
+  test('F5 a 500-line workflow (.js and .ts) compiles, with every phase title found', async () => {
+    // Compile time is measured in bench/, not asserted here (timed unit tests are flaky on shared machines).
     const lines = [META, 'const results = [];'];
     for (let i = 0; lines.length < 498; i++) {
       lines.push(`phase("Step ${i % 10}");`, `const r${i} = await agent(\`analyse item ${i} and report\`, { label: "item-${i}" });`, `if (r${i}) results.push({ i: ${i}, text: String(r${i}).slice(0, 80) });`);
@@ -71,15 +72,9 @@ describe('compileWorkflow', () => {
     const js = lines.join('\n');
     const ts = js.replace('const results = [];', 'const results: Array<{ i: number; text: string }> = [];');
     for (const [source, file] of [[js, 'w.js'], [ts, 'w.ts']] as const) {
-      for (let i = 0; i < 5; i++) await compileWorkflow(source, file);
-      const times: number[] = [];
-      for (let i = 0; i < 11; i++) {
-        const start = performance.now();
-        await compileWorkflow(source, file);
-        times.push(performance.now() - start);
-      }
-      times.sort((a, b) => a - b);
-      expect(times[5], `${file} median compile time`).toBeLessThan(30);
+      const compiled = await compileWorkflow(source, file);
+      expect(compiled.phaseTitles).toHaveLength(10);
+      expect(compiled.code).toContain('analyse item 165');
     }
   });
 });

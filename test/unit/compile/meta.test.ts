@@ -282,12 +282,9 @@ describe('readMeta is static', () => {
     expect(metaErrors(`${M}{\n  name: "w",\n  description: "d"\n  phases: []\n}`)).toEqual(['w.js:4:3: SyntaxError: Unexpected token']);
   });
 
-  test('F1 readMeta reads hundreds of files quickly (static, no body parse)', () => {
+  test('F1 readMeta reads the meta without parsing the body (a broken body does not matter)', () => {
     const body = Array.from({ length: 500 }, (_, i) => `const v${i} = await agent("prompt ${i}");`).join('\n');
-    const source = `${M}{ name: "w", description: "d", phases: [{ title: "A" }] };\n${body}`;
-    readMeta(source, 'w.js');
-    const start = performance.now();
-    for (let i = 0; i < 300; i++) readMeta(source, 'w.js');
-    expect((performance.now() - start) / 300).toBeLessThan(1);
+    const source = `${M}{ name: "w", description: "d", phases: [{ title: "A" }] };\n${body}\nconst = broken(`;
+    expect(readMeta(source, 'w.js').meta).toEqual({ name: 'w', description: 'd', phases: [{ title: 'A' }] });
   });
 });

@@ -18,7 +18,7 @@ describe('F4 the generated code', () => {
     expect(await workflow()).toBe(7);
   });
 
-  test('F4 top-level await and top-level return give the result', async () => {
+  test('F14 (wrapper part) top-level await and top-level return give the result (F4)', async () => {
     const compiled = await compileWorkflow(`${META}\nconst a = await Promise.resolve(args);\nif (a) return { got: a };\nreturn "never";`, 'w.js');
     expect(await runCompiled(compiled, 'done: one')).toEqual({ got: 'done: one' });
     expect(await runCompiled(await compileWorkflow(`${META}\nreturn await Promise.resolve(41) + 1`, 'w.js'))).toBe(42);
@@ -142,6 +142,12 @@ describe('F13/F18 TypeScript', () => {
   test('F1 .ts: meta must be first and pure as well', async () => {
     expect(await compileErrors(`const x: number = 1;\n${META}`, 'w.ts')).toEqual([
       'w.ts:1:1: meta must be the FIRST statement: expected `export const meta = {...}`, found `const`',
+    ]);
+    expect(await compileErrors('export let meta = { name: "w", description: "d" };\nreturn 1', 'w.ts')).toEqual([
+      'w.ts:1:8: meta must be declared with `export const`, not `export let`',
+    ]);
+    expect(await compileErrors('export { meta };\nconst meta = { name: "w", description: "d" };', 'w.ts')).toEqual([
+      'w.ts:1:1: meta must be declared as `export const meta = {...}`, not exported with `export { ... }`',
     ]);
     expect(await compileErrors('export const meta = { name: n, description: "d" } as const;\nreturn 1', 'w.ts')).toEqual([
       'w.ts:1:29: meta must be a pure literal: meta.name is an Identifier (n)',

@@ -1,6 +1,7 @@
 /** `wf validate <file...>`: every problem of every file, with file:line:col; exit 2 if any is an error. */
 import { Command } from 'commander';
 import { validateWorkflowFile } from '../../compile/index.js';
+import { defaultDiscoveryOptions, InvalidWorkflowError, isPathArgument, resolveWorkflow } from '../../discovery/index.js';
 import { formatDiagnostic } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -8,11 +9,14 @@ import type { Output } from '../output.js';
 export function validateCommand(io: Output, setExitCode: (code: number) => void): Command {
   return new Command('validate')
     .description('check workflow files without running them; exit 2 if any has an error')
-    .argument('<files...>', 'workflow files to check')
+    .argument('<files...>', 'workflow files (or names, resolved like `wf run`) to check')
     .option('--json', 'print the problems as JSON')
     .action(async (files: string[], flags: { json?: boolean }) => {
       const results = [];
-      for (const file of files) results.push({ file, ...(await validateWorkflowFile(file)) });
+      for (const target of files) {
+        const file = isPathArgument(target) ? target : await fileOfName(target);
+        results.push({ file, ...(await validateWorkflowFile(file)) });
+      }
       const errors = results.flatMap((result) => result.diagnostics.filter((d) => d.severity === 'error'));
       if (flags.json) {
         io.out(JSON.stringify({ ok: errors.length === 0, files: results }, null, 2));
@@ -24,4 +28,14 @@ export function validateCommand(io: Output, setExitCode: (code: number) => void)
       }
       setExitCode(errors.length === 0 ? EXIT.completed : EXIT.usage);
     });
+}
+
+/** A name's file, also when its meta is invalid: validating it is how the user sees every problem. */
+async function fileOfName(name: string): Promise<string> {
+  try {
+    return (await resolveWorkflow(name, defaultDiscoveryOptions())).file;
+  } catch (error) {
+    if (InvalidWorkflowError.isInstance(error)) return error.file;
+    throw error;
+  }
 }

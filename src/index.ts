@@ -22,6 +22,9 @@ export type { RunSummary, RunStatus, PhaseSummary } from './engine/run-summary.j
 export type { RunEvent, RunEventListener, AgentStatus } from './engine/events.js';
 export type { Dispatcher, AgentRequest, AgentReply, AgentEvent, Usage, Effort } from './dispatch/dispatcher.js';
 export { AgentStoppedError } from './dispatch/dispatcher.js';
+export { InvalidWorkflowError, UnknownWorkflowError, WorkflowNotFoundError } from './discovery/index.js';
+export { WfSchemaError } from './schema/index.js';
+export { AgentLimitError, AgentOptionsError, BudgetExhaustedError, RunStoppedError, StructuredOutputError } from './engine/errors.js';
 export { createSimulator } from './dispatch/simulate.js';
 export { loadMockFile } from './dispatch/mock-file.js';
 export { parseDuration } from './engine/duration.js';

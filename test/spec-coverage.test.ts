@@ -18,12 +18,12 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** Every ID that starts a test name: `test('A3 A04 …'` yields A3 and A04. */
+/** Every ID that starts a test name: `test('A3 A04 …'` yields A3 and A04 (also `test.each(...)('D03 …')`). */
 function testedIds(): Set<string> {
   const ids = new Set<string>();
   for (const file of testFiles(join(ROOT, 'test'))) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/\b(?:test|it)(?:\.fails)?\(\s*(['"`])((?:[A-Z]{1,2}\d+\s+)+)/g)) {
+    for (const match of text.matchAll(/(?:\b(?:test|it)(?:\.fails)?\(|\]\)\()\s*(['"`])((?:[A-Z]{1,2}\d+\s+)+)/g)) {
       for (const id of match[2]!.trim().split(/\s+/)) ids.add(id);
     }
   }

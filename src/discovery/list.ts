@@ -156,7 +156,7 @@ async function checkLink(file: string, realRoot: string): Promise<SkipReason | u
     return 'broken-link';
   }
   const relative = path.relative(realRoot, target);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return 'outside-root';
+  if (relative === '' || isOutside(relative)) return 'outside-root';
   try {
     return (await stat(target)).isFile() ? undefined : 'directory';
   } catch {
@@ -226,6 +226,11 @@ function markShadowed(entries: WorkflowEntry[]): void {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `relative` (from path.relative) leaves its base; `..x.js` is a legal name inside it. */
+function isOutside(relative: string): boolean {
+  return relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
 }
 
 function isErrorCode(error: unknown, code: string): boolean {

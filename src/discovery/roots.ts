@@ -105,7 +105,7 @@ function projectRoot(dir: string, kind: 'project' | 'claude-project', cwd: strin
 
 function tildePath(dir: string, homeDir: string): string {
   const relative = path.relative(homeDir, dir);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return dir;
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return dir;
   return path.join('~', relative);
 }
 

@@ -2,11 +2,18 @@
  * The library API of wf. The CLI is one client of it; tests and other tools are others.
  * Each function takes one options object; errors are WfError subclasses (see ./errors.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { compileWorkflow } from './compile/index.js';
 import type { CompiledWorkflow, WorkflowMeta } from './compile/compiled-workflow.js';
-import { defaultDiscoveryOptions, resolveWorkflow, type DiscoveryOptions } from './discovery/index.js';
+import {
+  defaultDiscoveryOptions,
+  isPathArgument,
+  resolveWorkflow,
+  UnknownWorkflowError,
+  WORKFLOW_EXTENSIONS,
+  type DiscoveryOptions,
+} from './discovery/index.js';
 import { WfUsageError } from './errors.js';
 import { runWorkflow, type RunOptions, type WorkflowLoader } from './engine/run.js';
 import type { RunSummary } from './engine/run-summary.js';
@@ -55,9 +62,51 @@ export async function loadWorkflow(target: string, discovery: DiscoveryOptions =
  */
 export function workflowLoader(discovery: DiscoveryOptions): WorkflowLoader {
   return async (reference, fromFile) => {
-    if (typeof reference === 'string') return loadWorkflow(reference, discovery);
-    return loadWorkflowFile(resolve(dirname(fromFile), reference.scriptPath));
+    if (typeof reference === 'string') {
+      if (isPathArgument(reference)) {
+        throw new WfUsageError(`workflow(${JSON.stringify(reference)}): expected a workflow name; to run a file, pass { scriptPath: "./file.js" }`);
+      }
+      try {
+        return await loadWorkflow(reference, discovery);
+      } catch (error) {
+        // The script learns the name and the suggestions; the directories searched (home, the
+        // install location) stay on the host.
+        if (!UnknownWorkflowError.isInstance(error)) throw error;
+        const suggestions = error.suggestions.length ? `; did you mean ${error.suggestions.map((name) => `"${name}"`).join(' or ')}?` : '';
+        throw new UnknownWorkflowError(`unknown workflow "${error.workflowName}"${suggestions}`, {
+          workflowName: error.workflowName,
+          suggestions: error.suggestions,
+          searched: [],
+        });
+      }
+    }
+    return loadWorkflowFile(await childScriptFile(reference.scriptPath, fromFile));
   };
+}
+
+const MAX_CHILD_SCRIPT_BYTES = 1024 * 1024;
+
+/**
+ * The file a `{ scriptPath }` names, confined to workflow files under the calling script's
+ * directory. The script chooses this path, and the host reads the file: without the confinement a
+ * script could make wf read (and quote in a compile error) any file the user can read. The error is
+ * the same whatever is wrong, so it does not tell the script what exists outside.
+ */
+async function childScriptFile(scriptPath: string, fromFile: string): Promise<string> {
+  const refuse = () =>
+    new WfUsageError(
+      `workflow({ scriptPath: ${JSON.stringify(scriptPath.slice(0, 200))} }): no workflow file there; a child workflow must be a .js, .ts or .mjs file inside the calling workflow's directory, given by a relative path`,
+    );
+  if (isAbsolute(scriptPath) || !WORKFLOW_EXTENSIONS.some((extension) => scriptPath.endsWith(extension))) throw refuse();
+  const base = await realpath(dirname(fromFile)).catch(() => dirname(fromFile));
+  try {
+    const file = await realpath(resolve(dirname(fromFile), scriptPath));
+    const stats = await stat(file);
+    if (!file.startsWith(base + sep) || !stats.isFile() || stats.size > MAX_CHILD_SCRIPT_BYTES) throw refuse();
+    return file;
+  } catch {
+    throw refuse();
+  }
 }
 
 /** Validates `args` against `meta.args` when the workflow declares a schema and args were given (F3 [beyond]). */

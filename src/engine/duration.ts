@@ -2,6 +2,7 @@
  * Durations as users write them (L4): a number of milliseconds, or a string with a unit —
  * `500ms`, `30s`, `5m`, `2h`, `7d`. Used by --timeout, --cpu-limit, agent(…, {timeout}) and TTLs.
  */
+const MAX_DURATION_CHARS = 64;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Milliseconds, or an Error message saying what was wrong with `value`. */
@@ -10,12 +11,16 @@ export function parseDuration(value: unknown): { ok: true; ms: number } | { ok: 
     return Number.isFinite(value) && value > 0 ? { ok: true, ms: value } : { ok: false, message: `expected a positive number of milliseconds, got ${value}` };
   }
   if (typeof value === 'string') {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
+    // Trimmed and capped first, and a pattern with no adjacent repetitions: a script controls this
+    // string, and a backtracking regex on the host could freeze the wf process.
+    const text = value.length <= MAX_DURATION_CHARS ? value.trim() : '';
+    const match = /^(\d{1,15}(?:\.\d{1,6})?) ?(ms|s|m|h|d)?$/.exec(text);
     if (match) {
       const ms = Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!;
       if (ms > 0) return { ok: true, ms };
     }
-    return { ok: false, message: `expected a duration like 500ms, 30s, 5m, 2h or 7d, got "${value}"` };
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return { ok: false, message: `expected a duration like 500ms, 30s, 5m, 2h or 7d, got "${shown}"` };
   }
   return { ok: false, message: `expected a duration (milliseconds or a string like "30s"), got ${typeof value}` };
 }

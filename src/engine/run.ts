@@ -71,6 +71,7 @@ export interface RunOptions {
 const CHILD_FILENAME = 'child.gen.js';
 const LOG_LINE_LIMIT = 64 * 1024;
 const LOG_COUNT_LIMIT = 100_000;
+const MAX_DISPLAY_CHARS = 200;
 
 /** Runs a compiled workflow to its end and returns the summary. Never rejects for script errors. */
 export async function runWorkflow(options: RunOptions): Promise<RunSummary> {
@@ -232,10 +233,10 @@ class Run {
       this.warnOnce(`option:${key}`, `agent(): unknown option "${key}" was dropped`);
     }
     const { options } = parsed;
-    const phase = options.phase ?? call.phase;
+    const phase = clip(options.phase ?? call.phase);
     const agentCall = new AgentCall(this.context, {
       index: this.calls.length,
-      label: this.uniqueLabel(options.label ?? autoLabel(call.prompt)),
+      label: this.uniqueLabel(clip(options.label) ?? autoLabel(call.prompt)),
       phase,
       depth: call.depth,
       prompt: call.prompt,
@@ -282,10 +283,7 @@ class Run {
       for (const warning of child.warnings) this.warnOnce(`child:${child.file}:${warning.message}`, formatWarning(warning));
       outcome = { ok: true, value: { code: child.code, filename: CHILD_FILENAME } };
     } catch (error) {
-      const data = errorData(error);
-      // W07: a child that does not compile reaches the parent as a catchable SyntaxError.
-      if (error instanceof WfValidationError) data.name = 'SyntaxError';
-      outcome = { ok: false, error: { ...data, message: error instanceof WfValidationError ? error.describe() : data.message } };
+      outcome = { ok: false, error: workflowErrorForScript(error) };
     }
     this.host.answerWorkflow(callId, outcome);
   }
@@ -295,7 +293,8 @@ class Run {
     for (const line of lines) this.emit({ type: 'log-write', line });
   }
 
-  private onPhase(title: string): void {
+  private onPhase(rawTitle: string): void {
+    const title = clip(rawTitle)!;
     this.onPhaseUsed(title);
     this.phases.use(title);
     this.emit({ type: 'phase-start', title, depth: 0 });
@@ -402,6 +401,17 @@ class Run {
       error,
     };
   }
+}
+
+/** W07: a child that does not compile reaches the parent as a catchable SyntaxError. */
+function workflowErrorForScript(error: unknown): ErrorData {
+  if (error instanceof WfValidationError) return { ...errorData(error), name: 'SyntaxError', message: error.describe() };
+  return errorData(error);
+}
+
+/** Labels and phase titles are display text: long ones are cut so records and summaries stay small. */
+function clip<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' && text.length > MAX_DISPLAY_CHARS ? `${text.slice(0, MAX_DISPLAY_CHARS - 1)}…` : text) as T;
 }
 
 function toReply(outcome: AgentOutcome): Outcome<unknown> {

@@ -36,7 +36,7 @@ export interface SandboxWorkflow {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
 
 /** Why a run ended inside the sandbox when it did not end by returning. */
-export type RunEndKind = 'script' | 'result' | 'cpu-limit' | 'wall-limit' | 'heap-limit' | 'stopped' | 'sandbox';
+export type RunEndKind = 'script' | 'result' | 'cpu-limit' | 'wall-limit' | 'heap-limit' | 'stalled' | 'stopped' | 'sandbox';
 
 export type HostMessage =
   | {

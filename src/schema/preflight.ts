@@ -12,6 +12,7 @@
  */
 import { validatorFor } from './validate.js';
 import { WfSchemaError } from './errors.js';
+import isSafeRegex from 'safe-regex2';
 
 interface Problem {
   path: string;
@@ -216,6 +217,15 @@ function countProblem(schema: SchemaObject, min: string, max: string): string | 
 }
 
 /**
+ * The patterns come from the script, so testing them runs untrusted regexes on the host, where a
+ * catastrophic-backtracking pattern could freeze the wf process. Keys this short keep even an
+ * exponential pattern to a few milliseconds; a longer key is assumed to match (preflight only
+ * rejects what it can prove, and validation of the reply still applies the schema).
+ */
+const MAX_KEY_FOR_PATTERN_TEST = 16;
+const MAX_PATTERN_CHARS = 1000;
+
+/**
  * A required key must be allowed somewhere: by `properties` (and not as `false`), by a matching
  * `patternProperties` regex, or by `additionalProperties` not being `false`.
  */
@@ -229,6 +239,7 @@ function requiredProblem(schema: SchemaObject): string | undefined {
       if (properties[key] === false) return `required key ${JSON.stringify(key)} is forbidden by properties.${key}: false`;
       continue;
     }
+    if (patterns.length > 0 && key.length > MAX_KEY_FOR_PATTERN_TEST) continue; // assume a match: see below
     if (patterns.some((pattern) => safeRegExp(pattern)?.test(key))) continue;
     if (schema.additionalProperties === false) {
       return (
@@ -243,14 +254,22 @@ function requiredProblem(schema: SchemaObject): string | undefined {
   return undefined;
 }
 
-/** ajv compiles patterns with the `u` flag; so do we, so that both agree on what is valid. */
+/**
+ * ajv compiles patterns with the `u` flag; so do we, so that both agree on what is valid.
+ * Patterns are also refused when they can backtrack catastrophically (nested quantifiers such as
+ * `(a+)+`): the reply is validated on the host, where one such pattern could freeze the wf process.
+ */
 function patternProblem(schema: SchemaObject): string | undefined {
-  if (typeof schema.pattern === 'string' && !safeRegExp(schema.pattern)) {
-    return `pattern ${JSON.stringify(schema.pattern)} is not a valid regular expression`;
-  }
+  const patterns: Array<[string, string]> = [];
+  if (typeof schema.pattern === 'string') patterns.push(['pattern', schema.pattern]);
   if (isSchemaObject(schema.patternProperties)) {
-    const bad = Object.keys(schema.patternProperties).find((pattern) => !safeRegExp(pattern));
-    if (bad !== undefined) return `patternProperties key ${JSON.stringify(bad)} is not a valid regular expression`;
+    for (const key of Object.keys(schema.patternProperties)) patterns.push(['patternProperties key', key]);
+  }
+  for (const [where, pattern] of patterns) {
+    if (!safeRegExp(pattern)) return `${where} ${JSON.stringify(pattern)} is not a valid regular expression`;
+    if (!isLinearEnough(pattern)) {
+      return `${where} ${JSON.stringify(pattern)} has nested quantifiers and could take exponential time to match; simplify it`;
+    }
   }
   return undefined;
 }
@@ -277,6 +296,10 @@ function hasType(value: unknown, types: unknown[]): boolean {
         return true; // an unknown type name: ajv reports it; not our call here
     }
   });
+}
+
+function isLinearEnough(source: string): boolean {
+  return source.length <= MAX_PATTERN_CHARS && isSafeRegex(source);
 }
 
 function safeRegExp(source: string): RegExp | undefined {

@@ -290,7 +290,7 @@ describe('S1 nothing of the host is visible from the isolate', () => {
   test('S1 globalThis holds the API and standard builtins only: no isolated-vm objects, no $0, no ivm', async () => {
     const result = (await resultOf(`${WALK_GLOBALS}
       const { objects } = walkGlobals();
-      const engineNames = /^(Reference|ExternalCopy|Isolate|Context|Callback|Script|Module|NativeModule)$/;
+      const engineNames = /^(Reference|ExternalCopy|Isolate|Context|Callback|NativeModule)$/;
       const suspicious = [];
       for (const [value, path] of objects) {
         let name = "";
@@ -565,7 +565,7 @@ describe('S1 host errors seen inside the script leak no host details', () => {
   // WEAKNESS: the "unknown workflow" message lists every directory searched as an absolute host
   // path, including the package's own catalog (…/node_modules/wf/catalog when installed) and the
   // user's home directory. It reaches the script verbatim through workflow().
-  test.fails('S1 the unknown-workflow refusal does not reveal where wf is installed', async () => {
+  test('S1 the unknown-workflow refusal does not reveal where wf is installed', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'wf-cwd-'));
     const installed = '/usr/local/lib/node_modules/wf/catalog';
     const message = await resultOf('try { await workflow("no-such-flow") } catch (e) { return e.message }', {
@@ -579,7 +579,7 @@ describe('S1 host errors seen inside the script leak no host details', () => {
   // the host reads the file and compiles it. The error that comes back says whether the path
   // exists, whether it is a directory, and quotes the file's first token ("found `root`" for
   // /etc/passwd; for /proc/self/environ the name of the wf process's first environment variable).
-  test.fails('S1 workflow() cannot probe or read host files outside the workflow directories', async () => {
+  test('S1 workflow() cannot probe or read host files outside the workflow directories', async () => {
     const result = (await resultOf(`
       const messages = {};
       for (const [key, ref] of [["passwd", { scriptPath: "/etc/passwd" }], ["missing", { scriptPath: "/etc/no-such-file-here" }],
@@ -590,7 +590,7 @@ describe('S1 host errors seen inside the script leak no host details', () => {
     expect(result.passwd).not.toContain('root');
     expect(result.traversal).not.toContain('root');
     // No existence oracle: a present file, a missing one and a directory are refused alike.
-    const shape = (message: string) => message.replace(/\/etc\/[\w-]*/g, '<path>');
+    const shape = (message: string) => message.replace(/\/etc(\/[\w-]*)?/g, '<path>');
     expect(shape(result.passwd!)).toBe(shape(result.missing!));
     expect(shape(result.directory!)).toBe(shape(result.missing!));
   });
@@ -693,7 +693,7 @@ describe('S3 limits: the run ends, wf survives', () => {
       return out`);
     expect(run.summary.result).toEqual([
       'RangeError: agent(): the prompt is 52428800 characters; the limit is 8388608',
-      'RangeError: agent() options is 9437197 characters; the limit is 8388608',
+      'RangeError: agent() options is 9437196 characters; the limit is 8388608',
     ]);
     expect(run.dispatcher.calls).toEqual([]);
     expect(run.summary.agentCount).toBe(0);
@@ -739,7 +739,7 @@ describe('S3 limits: the run ends, wf survives', () => {
 
   // WEAKNESS: WebAssembly.Memory is allocated outside the isolate's accounted heap: with a 32 MB
   // limit a script gets (and touches) 256 MiB, and can grow memories to GiBs in the sandbox process.
-  test.fails('S3 WebAssembly memory cannot be used to exceed the heap limit', async () => {
+  test('S3 WebAssembly memory cannot be used to exceed the heap limit', async () => {
     const run = await runScript(
       `if (typeof WebAssembly === "undefined") return "no WebAssembly";
       try { const memory = new WebAssembly.Memory({ initial: 4096 }); new Uint8Array(memory.buffer).fill(1); return memory.buffer.byteLength }
@@ -758,7 +758,7 @@ describe('S3 limits: the run ends, wf survives', () => {
 
   // WEAKNESS (low): the prelude deletes the SharedArrayBuffer global, but a shared
   // WebAssembly.Memory hands one out, and with it the constructor.
-  test.fails('S1 a shared WebAssembly memory does not hand out a SharedArrayBuffer', async () => {
+  test('S1 a shared WebAssembly memory does not hand out a SharedArrayBuffer', async () => {
     const result = await resultOf(`if (typeof WebAssembly === "undefined") return "no WebAssembly";
       try {
         const buffer = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer;
@@ -822,7 +822,7 @@ describe('S3 limits: the run ends, wf survives', () => {
   // WEAKNESS: with no wall-clock limit (the default), a script awaiting a promise that can never
   // settle idles forever: no CPU is used, no agent is pending, and nothing ends the run. Here the
   // test itself stops the run after 4 s, so today it ends as "stopped" instead of "failed".
-  test.fails('S3 a script awaiting a thenable that never settles does not hang the run forever', async () => {
+  test('S3 a script awaiting a thenable that never settles does not hang the run forever', async () => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 4_000);
     const run = await runScript('return { then() {} }', { signal: controller.signal, stopGraceMs: 200 });
@@ -834,13 +834,13 @@ describe('S3 limits: the run ends, wf survives', () => {
   // drops IPC writes still queued at that moment. A result (or error, or last log batch) larger
   // than what the pipe takes at once is lost and the run is recorded as a sandbox crash ("exited
   // with code 0 before the run ended").
-  test.fails('S3 a 2 MB result reaches the host instead of being reported as a sandbox crash', async () => {
+  test('S3 a 2 MB result reaches the host instead of being reported as a sandbox crash', async () => {
     const run = await runScript('return "r".repeat(2 * 1024 * 1024)');
     expect(run.summary.error).toBeNull();
     expect((run.summary.result as string).length).toBe(2 * 1024 * 1024);
   });
 
-  test.fails('S3 20 000 phase() calls right before the end do not lose the run-end', async () => {
+  test('S3 20 000 phase() calls right before the end do not lose the run-end', async () => {
     const run = await runScript('for (let i = 0; i < 20000; i++) phase("p" + i); return "done"');
     expect([run.summary.status, run.summary.result]).toEqual(['completed', 'done']);
   });
@@ -848,7 +848,7 @@ describe('S3 limits: the run ends, wf survives', () => {
   // WEAKNESS: schema preflight runs the script's patternProperties regexes against the script's
   // `required` keys on the host's main thread: catastrophic backtracking freezes the wf process
   // (each extra "a" doubles the time), and neither the CPU nor the wall-clock limit can fire.
-  test.fails('S3 a catastrophic-backtracking schema regex cannot freeze the wf process', async () => {
+  test('S3 a catastrophic-backtracking schema regex cannot freeze the wf process', async () => {
     const { value: run, maxStallMs } = await withEventLoopWatch(() =>
       runScript(
         `try { await agent("x", { schema: { type: "object", required: ["a".repeat(27) + "!"], patternProperties: { "^(a+)+$": {} } } }) }
@@ -864,7 +864,7 @@ describe('S3 limits: the run ends, wf survives', () => {
   // WEAKNESS: parseDuration's /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/ is quadratic on
   // "1" + many spaces + "x"; an options object may be 8 MB, so one agent() call can freeze the
   // host for hours (60 000 spaces ≈ 3 s, 1 000 000 ≈ 15 min).
-  test.fails('S3 a pathological timeout string cannot freeze the wf process', async () => {
+  test('S3 a pathological timeout string cannot freeze the wf process', async () => {
     const { value: run, maxStallMs } = await withEventLoopWatch(() =>
       runScript('try { await agent("x", { timeout: "1" + " ".repeat(60000) + "x" }) } catch (e) { return e.name } return "dispatched"', {
         timeoutMs: 500,
@@ -910,7 +910,7 @@ describe('S4 the log is bounded', () => {
 
   // WEAKNESS: the 64 KiB line limit is applied inside the isolate with String.prototype.slice,
   // which the script can replace; the host side (child main.ts) forwards any length.
-  test.fails('S4 replacing String.prototype.slice does not lift the log line limit', async () => {
+  test('S4 replacing String.prototype.slice does not lift the log line limit', async () => {
     const run = await runScript(
       'String.prototype.slice = function () { return String(this) }; log("x".repeat(200000)); await agent("sync"); return "ok"',
     );
@@ -921,7 +921,7 @@ describe('S4 the log is bounded', () => {
 
   // WEAKNESS: the line counter lives in each context's prelude, and every workflow() call gets a
   // fresh context, so each child workflow may log another 100 000 lines.
-  test.fails('S4 the log cap holds for the whole run, across child workflows', async () => {
+  test('S4 the log cap holds for the whole run, across child workflows', async () => {
     const child = 'export const meta = { name: "child", description: "c" };\nfor (let i = 0; i < 60000; i++) log("c" + i); return 1';
     const run = await runScript('for (let i = 0; i < 3; i++) await workflow({ scriptPath: "./child.js" }); await agent("sync"); return "done"', {
       files: { 'child.js': child },

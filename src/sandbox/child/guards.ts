@@ -70,6 +70,13 @@ export const GUARDS: readonly GuardRule[] = [
     rule: 'S1',
   },
   {
+    id: 'webassembly',
+    global: 'WebAssembly',
+    behaviour: 'removed',
+    message: 'its memories live outside the isolate heap (they would get past the heap limit) and can be shared',
+    rule: 'S3',
+  },
+  {
     id: 'temporal-now',
     global: 'Temporal.Now',
     behaviour: 'removed',

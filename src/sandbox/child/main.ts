@@ -18,9 +18,12 @@ type RunStart = Extract<HostMessage, { type: 'run-start' }>;
 type RunEnd = Extract<SandboxMessage, { type: 'run-end' }>['outcome'];
 
 const WATCHDOG_INTERVAL_MS = 20;
+const STALL_MS = 1000;
 const LOG_BATCH = 1000;
 const MAX_ENTRIES = 4096; // PL2/PP2
 const MAX_REQUEST_CHARS = 8 * 1024 * 1024;
+const MAX_PHASE_TITLE = 200;
+const NOTICE_SLACK = 64;
 
 const { ivm, packageName } = loadIsolatedVm();
 
@@ -32,6 +35,8 @@ let logBuffer: string[] = [];
 let logFlushScheduled = false;
 let stopRequested = false;
 let disposeRun: ((kind: RunEndKind) => void) | null = null;
+/** workflow() children being set up or run; they may legitimately be busy without host calls. */
+let childRuns = 0;
 
 function send(message: SandboxMessage): void {
   if (message.type !== 'log-write') flushLogs();
@@ -47,7 +52,23 @@ function flushLogs(): void {
   }
 }
 
-function queueLog(line: string): void {
+let logLimits = { lineChars: 64 * 1024, count: 100_000 };
+let logCount = 0;
+
+/**
+ * The authoritative log limits: the prelude applies them too, but a script can tamper with the
+ * prelude's helpers (String.prototype.slice) and each workflow() child has its own prelude, so the
+ * per-run count and the line length are enforced on this side of the isolate wall.
+ */
+function queueLog(raw: string): void {
+  logCount += 1;
+  if (logCount > logLimits.count) {
+    if (logCount === logLimits.count + 1) logBuffer.push(`[wf] log limit of ${logLimits.count} lines reached; further lines are dropped`);
+    return;
+  }
+  // The prelude already cut long lines and appended a short notice; allow for that notice here.
+  const limit = logLimits.lineChars + NOTICE_SLACK;
+  const line = raw.length > limit ? `${raw.slice(0, logLimits.lineChars)}… [${raw.length - logLimits.lineChars} more characters dropped]` : raw;
   logBuffer.push(line);
   if (logBuffer.length >= LOG_BATCH) flushLogs();
   if (!logFlushScheduled) {
@@ -92,11 +113,14 @@ process.on('disconnect', () => process.exit(0));
 
 async function startRun(start: RunStart): Promise<void> {
   const outcome = await runInIsolate(start);
-  send({ type: 'run-end', outcome });
-  process.disconnect?.();
+  flushLogs();
+  // Disconnecting drops IPC writes still queued, so disconnect only once run-end is written
+  // (a large result or a burst of final log lines would otherwise be lost).
+  process.send?.({ type: 'run-end', outcome } satisfies SandboxMessage, undefined, {}, () => process.disconnect?.());
 }
 
 async function runInIsolate(start: RunStart): Promise<RunEnd> {
+  logLimits = { lineChars: start.logLineLimit, count: start.logCountLimit };
   const isolate = new ivm.Isolate({ memoryLimit: start.limits.heapMb });
   const startedAt = process.hrtime.bigint();
   let killedFor: RunEndKind | null = null;
@@ -110,11 +134,20 @@ async function runInIsolate(start: RunStart): Promise<RunEnd> {
 
   // isolated-vm's `timeout` covers only synchronous slices; code resumed after an await is
   // stopped only by disposing the isolate (research/isolated-vm.md §5).
+  // A script with no host call pending and no CPU moving can never make progress again: there are
+  // no timers in the sandbox, so only a host reply could settle what it awaits. That is a stall.
+  let lastCpu = -1n;
+  let quietSince = Date.now();
   const watchdog = setInterval(() => {
     if (isolate.isDisposed) return;
     const wallMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+    const cpu = isolate.cpuTime;
     if (start.limits.wallMs !== null && wallMs > start.limits.wallMs) kill('wall-limit');
-    else if (Number(isolate.cpuTime) / 1e6 > start.limits.cpuMs) kill('cpu-limit');
+    else if (Number(cpu) / 1e6 > start.limits.cpuMs) kill('cpu-limit');
+    else if (cpu !== lastCpu || pendingAgents.size > 0 || pendingWorkflows.size > 0 || childRuns > 0) {
+      lastCpu = cpu;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince > STALL_MS) kill('stalled');
   }, WATCHDOG_INTERVAL_MS);
 
   try {
@@ -166,6 +199,13 @@ function limitError(kind: RunEndKind, start: RunStart, error: unknown) {
       };
     case 'stopped':
       return { name: 'WfStoppedError', code: 'WF_STOPPED', message: 'the run was stopped' };
+    case 'stalled':
+      return {
+        name: 'WfStalledError',
+        code: 'WF_STALLED',
+        message: 'the script is waiting on a promise that nothing can settle (no agent or workflow call is pending)',
+        hint: 'look for an await on a promise or thenable that never resolves',
+      };
     default:
       return { name: 'WfSandboxError', code: 'WF_SANDBOX', message: `the sandbox failed: ${raw}` };
   }
@@ -188,7 +228,7 @@ async function runContext(isolate: InstanceType<typeof ivm.Isolate>, workflow: S
       return outcome;
     });
     const logRef = new ivm.Reference((line: string) => queueLog(String(line)));
-    const phaseRef = new ivm.Reference((title: string) => send({ type: 'phase-start', title: String(title), depth }));
+    const phaseRef = new ivm.Reference((title: string) => send({ type: 'phase-start', title: String(title).slice(0, MAX_PHASE_TITLE), depth }));
     const workflowRef = new ivm.Reference(async (referenceJson: string, argsJson: string | null, phase: string | null) => {
       await null;
       return runChildWorkflow(isolate, referenceJson, argsJson, phase, settings);
@@ -215,15 +255,20 @@ async function runChildWorkflow(
   parent: PreludeSettings,
 ): Promise<Outcome<string>> {
   const callId = nextCallId++;
-  const loaded = await new Promise<Outcome<SandboxWorkflow>>((resolve) => {
-    pendingWorkflows.set(callId, resolve);
-    send({ type: 'workflow-call', callId, refJson: referenceJson });
-  });
-  if (!loaded.ok) return loaded;
-  const resultText = await runContext(isolate, loaded.value, { ...parent, argsJson, depth: 1, initialPhase: phase });
-  const result = JSON.parse(resultText) as RunEnd;
-  if (result.ok) return { ok: true, value: result.resultJson };
-  return { ok: false, error: result.error };
+  childRuns += 1;
+  try {
+    const loaded = await new Promise<Outcome<SandboxWorkflow>>((resolve) => {
+      pendingWorkflows.set(callId, resolve);
+      send({ type: 'workflow-call', callId, refJson: referenceJson });
+    });
+    if (!loaded.ok) return loaded;
+    const resultText = await runContext(isolate, loaded.value, { ...parent, argsJson, depth: 1, initialPhase: phase });
+    const result = JSON.parse(resultText) as RunEnd;
+    if (result.ok) return { ok: true, value: result.resultJson };
+    return { ok: false, error: result.error };
+  } finally {
+    childRuns -= 1;
+  }
 }
 
 send({ type: 'sandbox-ready', isolatedVm: packageName });

@@ -182,7 +182,7 @@ export function installPrelude(
   }
   defineProperty(G, 'eval', { value: noCodeGeneration, writable: false, configurable: false });
 
-  for (const name of ['WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics']) delete G[name];
+  for (const name of ['WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics', 'WebAssembly']) delete G[name];
   if (typeof G.Temporal !== 'undefined' && G.Temporal && G.Temporal.Now) delete G.Temporal.Now;
 
   // ---- the API --------------------------------------------------------------------------------

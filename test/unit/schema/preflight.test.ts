@@ -177,3 +177,19 @@ describe('preflightSchema', () => {
     for (const schema of schemas) expect(() => preflightSchema(schema)).not.toThrow();
   });
 });
+
+describe('preflightSchema: patterns that would run on the host', () => {
+  it('A4 a pattern or patternProperties key with nested quantifiers is refused before dispatch', () => {
+    const nested = () => preflightSchema({ type: 'object', properties: { a: { type: 'string', pattern: '^(a+)+$' } } });
+    expect(nested).toThrow(/#\/properties\/a: pattern "\^\(a\+\)\+\$" has nested quantifiers/);
+    expect(() => preflightSchema({ type: 'object', patternProperties: { '(.*a){12}': {} } })).toThrow(/nested quantifiers/);
+  });
+
+  it('A4 ordinary patterns pass', () => {
+    expect(() => preflightSchema({ type: 'object', properties: { id: { type: 'string', pattern: '^[a-z]+-\\d{3}$' } } })).not.toThrow();
+  });
+
+  it('A4 a long required key is not tested against patternProperties (assumed to match)', () => {
+    expect(() => preflightSchema({ type: 'object', additionalProperties: false, required: ['a'.repeat(40)], patternProperties: { '^a+$': {} } })).not.toThrow();
+  });
+});

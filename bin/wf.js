@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 // The one process-level boundary: runs the CLI and sets the exit code (spec R2).
+
+// `wf list | head` closes the pipe early; that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 let main;
 try {
   ({ main } = await import('../dist/cli/main.js'));

@@ -5,6 +5,7 @@
  * refuses new agents, cancels running ones, never dispatches queued ones, and ends the run within
  * a bounded grace even if the script or an agent ignores it.
  */
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import { GENERATED_FILENAME } from '../compile/compiled-workflow.js';
@@ -112,6 +113,8 @@ class Run {
     this.maxAgents = options.maxAgents ?? DEFAULT_MAX_AGENTS;
     this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     this.phases = new PhaseTracker(options.workflow.meta.phases?.map((phase) => phase.title) ?? []);
+    // Every running agent listens for the stop; up to 256 run at once, which is not a leak.
+    setMaxListeners(0, this.abort.signal);
     for (const warning of options.workflow.warnings) this.warnings.push(formatWarning(warning));
   }
 

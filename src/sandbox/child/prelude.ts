@@ -143,7 +143,6 @@ export function installPrelude(
   const DateTimeFormat = Intl.DateTimeFormat;
   const realFormat = Object.getOwnPropertyDescriptor(DateTimeFormat.prototype, 'format')!.get!;
   const realFormatToParts = DateTimeFormat.prototype.formatToParts;
-  const realFormatRange = (DateTimeFormat.prototype as any).formatRange;
   defineProperty(DateTimeFormat.prototype, 'format', {
     configurable: false,
     get() {
@@ -158,9 +157,7 @@ export function installPrelude(
       return date === undefined ? guard('intl-now')() : realFormatToParts.call(this, date);
     },
   });
-  if (realFormatRange) void realFormatRange; // formatRange requires both dates; nothing to guard.
-  const toLocale = RealDate.prototype.toLocaleString;
-  void toLocale; // toLocale*String works on an existing Date, which already needed a time value.
+  // formatRange needs two dates, and toLocaleString works on an existing Date: neither reads the clock.
 
   // Code generation from strings: the Function constructors of every function kind, and eval.
   const noCodeGeneration = guard('code-generation');

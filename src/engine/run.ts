@@ -15,7 +15,7 @@ import { WfValidationError, type ErrorData, formatLocation } from '../errors.js'
 import { Journal } from '../runs/journal.js';
 import { RunDirectory } from '../runs/run-dir.js';
 import { generateRunId } from '../runs/run-id.js';
-import { preflightSchema, validatorFor } from '../schema/index.js';
+import { preflightSchema } from '../schema/index.js';
 import type { Outcome, SandboxWorkflow } from '../sandbox/protocol.js';
 import { SandboxHost, type AgentCallMessage, type SandboxEnd } from '../sandbox/host.js';
 import { AgentCall, errorData, type AgentCallContext, type AgentOutcome } from './agent-call.js';
@@ -122,7 +122,7 @@ class Run {
     const { workflow } = this.options;
     const startedAt = this.now();
     this.runDir = await RunDirectory.create(this.options.runsDir, this.runId);
-    await this.runDir.writeScript(workflow.source, extensionOf(workflow.file));
+    await this.runDir.writeScript(workflow.source, workflow.file);
     await this.runDir.writeArgs(this.options.args);
     this.journal = await Journal.open(this.runDir.journalPath);
     await this.journal.append({ type: 'run-start', runId: this.runId, workflow: workflow.meta.name, file: workflow.file, startedAt: new Date(startedAt).toISOString() });
@@ -223,10 +223,7 @@ class Run {
     let parsed;
     try {
       parsed = parseAgentOptions(JSON.parse(call.optionsJson));
-      if (parsed.options.schema) {
-        preflightSchema(parsed.options.schema); // A4: before any dispatch
-        validatorFor(parsed.options.schema);
-      }
+      if (parsed.options.schema) preflightSchema(parsed.options.schema); // A4: before any dispatch (also compiles it)
       this.budget.check(); // B2
       if (this.calls.length >= this.maxAgents) throw new AgentLimitError(this.maxAgents); // L2
     } catch (error) {
@@ -431,10 +428,6 @@ function toReply(outcome: AgentOutcome): Outcome<unknown> {
 
 function formatWarning(warning: { message: string; location?: { file: string; line: number; column: number } }): string {
   return warning.location ? `${formatLocation(warning.location)}: ${warning.message}` : warning.message;
-}
-
-function extensionOf(file: string): '.js' | '.ts' | '.mjs' {
-  return file.endsWith('.ts') ? '.ts' : file.endsWith('.mjs') ? '.mjs' : '.js';
 }
 
 function escapeRegExp(text: string): string {

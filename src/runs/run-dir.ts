@@ -27,9 +27,9 @@ export class RunDirectory {
     return directory;
   }
 
-  /** The script exactly as it ran (byte-identical), under its own extension. */
-  async writeScript(source: string, extension: '.js' | '.ts' | '.mjs'): Promise<void> {
-    await writeFile(join(this.path, `script${extension === '.ts' ? '.ts' : '.js'}`), source);
+  /** The script exactly as it ran (byte-identical): `script.ts` for TypeScript, `script.js` otherwise. */
+  async writeScript(source: string, sourceFile: string): Promise<void> {
+    await writeFile(join(this.path, sourceFile.endsWith('.ts') ? 'script.ts' : 'script.js'), source);
   }
 
   async writeArgs(args: unknown): Promise<void> {

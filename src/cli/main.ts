@@ -9,6 +9,9 @@ import { WfError, WfValidationError, formatDiagnostic } from '../errors.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 import { listCommand } from './commands/list.js';
+import { cacheCommand } from './commands/cache/index.js';
+import { explainCommand } from './commands/explain.js';
+import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
@@ -32,7 +35,7 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showSuggestionAfterError(true);
-  for (const command of [runCommand(io, setExitCode), listCommand(io), showCommand(io), validateCommand(io, setExitCode)]) {
+  for (const command of [runCommand(io, setExitCode), resumeCommand(io, setExitCode), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode)]) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
     program.addCommand(command);
   }

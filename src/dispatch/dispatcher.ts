@@ -58,10 +58,45 @@ export interface AgentReply {
   model?: string;
 }
 
+/** The parts of a request a dispatcher needs to describe what it would run. */
+export type ProfileRequest = Pick<AgentRequest, 'model' | 'schema' | 'effort' | 'agentType' | 'isolation' | 'maxToolCalls'>;
+
+/**
+ * What a dispatcher will run for a request: the inputs of the step key (spec C1) that only the
+ * dispatcher knows. Two requests with equal profiles (and equal prompts and options) must produce
+ * interchangeable outputs; anything that can change the output belongs here.
+ */
+export interface DispatchProfile {
+  /** `<runner>@<behaviour version>`, bumped by hand when the preamble or tool loop changes. */
+  harness: string;
+  /** The model that will serve the call, resolved (never an alias such as `*-latest`). */
+  model: string;
+  /** Output-affecting parameters only (temperature, top_p, max_tokens, seed, …). */
+  params?: Record<string, unknown>;
+  /** Digest of the system prompt or agent definition the call runs with. */
+  system?: string;
+  /** Tools the agent can call, each with a digest of its definition. */
+  tools?: Array<{ name: string; digest: string }>;
+  /** The agent can read the workspace (file tools, an agent CLI): its key gets a workspace fingerprint (C3). */
+  readsWorkspace: boolean;
+}
+
 export interface Dispatcher {
   /** Short name shown in run records, e.g. `mock`, `simulate`, `openai`. */
   readonly name: string;
   run(request: AgentRequest, signal: AbortSignal, onEvent?: (event: AgentEvent) => void): Promise<AgentReply>;
+  /** Describes what `run` would do with `request` (C1). Without it, see {@link profileOf}. */
+  profile?(request: ProfileRequest): DispatchProfile | Promise<DispatchProfile>;
+}
+
+/**
+ * The dispatcher's profile of a request. A dispatcher without `profile` is keyed by its name and
+ * the requested model, and treated as reading the workspace (the safe assumption for an unknown
+ * runner: an edit never gets a stale answer).
+ */
+export async function profileOf(dispatcher: Dispatcher, request: ProfileRequest): Promise<DispatchProfile> {
+  if (dispatcher.profile) return dispatcher.profile(request);
+  return { harness: `${dispatcher.name}@0`, model: request.model ?? dispatcher.name, readsWorkspace: true };
 }
 
 /** A dispatcher's way to say "this agent was stopped, not failed" (X1: resuming runs it again). */

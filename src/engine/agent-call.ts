@@ -1,7 +1,9 @@
 /**
  * One agent() call, from the script's request to its reply:
- *   queue (concurrency slot) → budget check → dispatch (with schema attempts) → record + journal → reply.
- * The journal line is fsynced before the script sees the answer (R1). A stopped run settles every
+ *   key → reuse? (served from an earlier run: no slot, no budget) → queue (concurrency slot) →
+ *   claim the key → budget check → dispatch (with schema attempts) → journal → cache entry → reply.
+ * The journal line is fsynced before the script sees the answer (R1); only completed live steps
+ * become cache entries (C2). A stopped run settles every
  * call: queued ones never dispatch and are not journaled; running ones are cancelled through the
  * signal and, if the dispatcher ignores it, abandoned after the grace period (X1).
  * Checks that can fail before a call exists (options, schema preflight, budget, agent limit) live
@@ -15,11 +17,15 @@ import type { AgentStatus, RunEvent } from './events.js';
 import { addUsage, runStructured } from './structured-output.js';
 import type { Journal } from '../runs/journal.js';
 import type { RunDirectory } from '../runs/run-dir.js';
+import type { StepSpec } from '../cache/key.js';
+import type { CacheLease, CacheStore } from '../cache/store.js';
 import { WfError } from '../errors.js';
+import { cacheHit, type CachedFrom, type PreparedStep, type StepDecision } from './step-reuse.js';
 
 /** How a call ended. `rejected` calls throw in the script; the others resolve (null unless completed). */
 export type AgentOutcome =
   | { kind: 'completed'; value: unknown; usage: Usage; model?: string }
+  | { kind: 'cached'; value: unknown; model?: string; from: CachedFrom }
   | { kind: 'failed'; error: string; usage: Usage }
   | { kind: 'stopped' }
   | { kind: 'rejected'; error: ErrorData; usage: Usage };
@@ -27,7 +33,10 @@ export type AgentOutcome =
 /** What a call needs from its run. */
 export interface AgentCallContext {
   runId: string;
+  workflow: string;
   dispatcher: Dispatcher;
+  /** The project's step cache, when the run writes one. */
+  store: CacheStore | null;
   budget: Budget;
   journal: Journal;
   runDir: RunDirectory;
@@ -36,6 +45,9 @@ export interface AgentCallContext {
   stopGraceMs: number;
   schemaAttempts: number;
   emit(event: RunEvent): void;
+  warn(message: string): void;
+  /** A live agent finished (it may have changed the workspace). */
+  agentFinished(): void;
   /** Called whenever `budget.spent()` may have changed. */
   budgetChanged(): void;
   now(): number;
@@ -48,10 +60,18 @@ export interface AgentRecord {
   depth: number;
   prompt: string;
   options: AgentOptions;
+  /** The model asked for (the option, else the run's default). */
+  requestedModel?: string;
+  /** The step key (C1) and the spec it hashes, once computed. */
+  key?: string;
+  spec?: StepSpec;
+  /** How the step was decided: reused (and from where) or live (and why). */
+  reuse?: { decision: 'hit'; from: CachedFrom } | { decision: 'live'; reason: string };
   status: AgentStatus;
   result?: unknown;
   error?: string;
   usage?: Usage;
+  /** The model that served the call, when known. */
   model?: string;
   attempts?: number;
   dispatcher: string;
@@ -67,10 +87,11 @@ export class AgentCall {
   readonly record: AgentRecord;
   private recordWrites: Promise<void> = Promise.resolve();
   private startedAtMs = 0;
+  private decision?: StepDecision;
 
   constructor(
     private readonly context: AgentCallContext,
-    init: { index: number; label: string; phase: string | null; depth: number; prompt: string; options: AgentOptions },
+    init: { index: number; label: string; phase: string | null; depth: number; prompt: string; options: AgentOptions; requestedModel?: string },
   ) {
     this.record = {
       ...init,
@@ -91,6 +112,29 @@ export class AgentCall {
     return this.recordWrites;
   }
 
+  /** Takes the key and the reuse decision (step-reuse.ts); a hit settles the call at once. */
+  async prepared(step: PreparedStep): Promise<AgentOutcome | undefined> {
+    this.record.key = step.key;
+    this.record.spec = step.spec;
+    this.decision = step.decision;
+    if (step.decision.kind === 'live') {
+      this.record.reuse = { decision: 'live', reason: step.decision.reason };
+      return undefined;
+    }
+    return this.serveCached(step.decision);
+  }
+
+  /** The call cannot be keyed (a bad `reads`, a value JSON cannot hold): agent() throws. */
+  refuse(error: unknown): Promise<AgentOutcome> {
+    return this.finish({ kind: 'rejected', error: errorData(error), usage: ZERO });
+  }
+
+  /** C2: a reused step costs nothing, takes no slot and returns exactly what the live call did. */
+  private serveCached(hit: Extract<StepDecision, { kind: 'hit' }>): Promise<AgentOutcome> {
+    this.record.reuse = { decision: 'hit', from: hit.from };
+    return this.finish({ kind: 'cached', value: hit.value, ...(hit.model ? { model: hit.model } : {}), from: hit.from });
+  }
+
   /** The run stopped before this call got a concurrency slot: it never dispatches (X1, J13). */
   async cancelQueued(): Promise<AgentOutcome> {
     this.record.status = 'stopped';
@@ -102,8 +146,29 @@ export class AgentCall {
 
   /** Runs the call in its concurrency slot; never rejects. */
   async execute(): Promise<AgentOutcome> {
-    const { context, record } = this;
+    const { context } = this;
     if (context.signal.aborted) return this.cancelQueued();
+    let lease: CacheLease | undefined;
+    if (this.decision?.kind === 'live' && this.decision.write && context.store && this.record.key) {
+      // C3 single-flight: an identical step running elsewhere right now is awaited, not paid twice.
+      try {
+        const claimed = await context.store.claim(this.record.key, context.signal);
+        if ('entry' in claimed) return await this.serveCached(cacheHit(claimed.entry) as Extract<StepDecision, { kind: 'hit' }>);
+        lease = claimed.lease;
+      } catch (error) {
+        if (context.signal.aborted) return this.cancelQueued();
+        context.warn(`step cache: could not claim ${this.record.key} (${messageOf(error)}); running it without the claim`);
+      }
+    }
+    try {
+      return await this.executeLive();
+    } finally {
+      await lease?.release().catch(() => undefined);
+    }
+  }
+
+  private async executeLive(): Promise<AgentOutcome> {
+    const { context, record } = this;
     try {
       context.budget.check(); // again at start time: under parallel() the spend moved on (matrix B05)
     } catch (error) {
@@ -131,6 +196,7 @@ export class AgentCall {
       label: record.label,
       ...(record.phase === null ? {} : { phase: record.phase }),
       ...pick(record.options),
+      ...(record.requestedModel === undefined ? {} : { model: record.requestedModel }),
     };
     const once = (request: AgentRequest) =>
       context.dispatcher.run(request, controller.signal, (event) => {
@@ -187,41 +253,72 @@ export class AgentCall {
 
   private async finish(outcome: AgentOutcome): Promise<AgentOutcome> {
     const { context, record } = this;
-    const usage = outcome.kind === 'stopped' ? ZERO : outcome.usage;
+    const usage = outcome.kind === 'stopped' || outcome.kind === 'cached' ? ZERO : outcome.usage;
     context.budget.settle(record.index, outcome.kind === 'stopped' ? null : usage);
     context.budgetChanged();
     const endedAt = context.now();
-    record.status = outcome.kind === 'completed' ? 'completed' : outcome.kind === 'stopped' ? 'stopped' : 'failed';
+    const succeeded = outcome.kind === 'completed' || outcome.kind === 'cached';
+    record.status = succeeded ? 'completed' : outcome.kind === 'stopped' ? 'stopped' : 'failed';
     record.endedAt = new Date(endedAt).toISOString();
     record.durationMs = this.startedAtMs ? endedAt - this.startedAtMs : 0;
     record.usage = usage;
-    if (outcome.kind === 'completed') {
+    if (succeeded) {
       record.result = outcome.value;
       if (outcome.model) record.model = outcome.model;
     }
     if (outcome.kind === 'failed') record.error = outcome.error;
     if (outcome.kind === 'rejected') record.error = outcome.error.message;
+    const cached = outcome.kind === 'cached' ? outcome.from : undefined;
     // R1: durable before the script sees the answer.
     await context.journal.append({
       type: 'agent-end',
       index: record.index,
+      ...(record.key === undefined ? {} : { key: record.key }),
       label: record.label,
       phase: record.phase,
       depth: record.depth,
       status: record.status,
-      ...(outcome.kind === 'completed' ? { value: outcome.value } : {}),
+      ...(succeeded ? { value: outcome.value } : {}),
       ...(record.error === undefined ? {} : { error: record.error }),
       usage,
       ...(record.model ? { model: record.model } : {}),
+      ...(cached ? { cached } : {}),
       startedAt: record.startedAt ?? null,
       endedAt: record.endedAt,
     });
+    if (outcome.kind === 'completed') await this.writeCacheEntry(outcome);
+    if (outcome.kind !== 'cached') context.agentFinished();
     await this.saveRecord();
-    this.emitEnd(record.status as 'completed' | 'failed' | 'stopped', usage, record.error);
+    this.emitEnd(record.status as 'completed' | 'failed' | 'stopped', usage, record.error, cached);
     return outcome;
   }
 
-  private emitEnd(status: 'completed' | 'failed' | 'stopped', usage: Usage, error?: string): void {
+  /** C2: only a completed live step becomes an entry; a failure to write one is a warning. */
+  private async writeCacheEntry(outcome: Extract<AgentOutcome, { kind: 'completed' }>): Promise<void> {
+    const { context, record, decision } = this;
+    if (!context.store || decision?.kind !== 'live' || !decision.write || !record.key || !record.spec) return;
+    const createdAt = record.endedAt ?? new Date(context.now()).toISOString();
+    const ttlMs = record.options.cache ? record.options.cache.ttlMs : undefined;
+    try {
+      await context.store.put(
+        {
+          key: record.key,
+          spec: record.spec as unknown as Record<string, unknown>,
+          value: outcome.value,
+          usage: outcome.usage,
+          ...(outcome.model ? { model: outcome.model } : {}),
+          createdAt,
+          ...(ttlMs === undefined ? {} : { expiresAt: new Date(Date.parse(createdAt) + ttlMs).toISOString() }),
+          producer: { runId: context.runId, workflow: context.workflow, index: record.index, label: record.label, phase: record.phase },
+        },
+        { replace: decision.replace },
+      );
+    } catch (error) {
+      context.warn(`step cache: could not store the result of #${record.index} ${record.label}: ${messageOf(error)}`);
+    }
+  }
+
+  private emitEnd(status: 'completed' | 'failed' | 'stopped', usage: Usage, error?: string, cached?: CachedFrom): void {
     const { record } = this;
     this.context.emit({
       type: 'agent-end',
@@ -232,6 +329,7 @@ export class AgentCall {
       usage,
       durationMs: record.durationMs ?? 0,
       ...(error === undefined ? {} : { error }),
+      ...(cached === undefined ? {} : { cached }),
     });
   }
 }
@@ -244,7 +342,6 @@ class AgentTimeoutError extends Error {
 
 function pick(options: AgentOptions): Partial<AgentRequest> {
   const request: Partial<AgentRequest> = {};
-  if (options.model !== undefined) request.model = options.model;
   if (options.effort !== undefined) request.effort = options.effort;
   if (options.agentType !== undefined) request.agentType = options.agentType;
   if (options.isolation !== undefined) request.isolation = options.isolation;

@@ -6,6 +6,7 @@
  */
 import type { Usage } from '../dispatch/dispatcher.js';
 import type { RunSummary } from './run-summary.js';
+import type { CachedFrom } from './step-reuse.js';
 
 export type AgentStatus = 'queued' | 'running' | 'completed' | 'failed' | 'stopped';
 
@@ -24,6 +25,8 @@ export type RunEvent =
       usage: Usage;
       durationMs: number;
       error?: string;
+      /** Set when the step was reused instead of run (C2): where its value came from. */
+      cached?: CachedFrom;
     }
   | { type: 'budget-update'; spent: number; total: number | null }
   | { type: 'warning'; message: string }

@@ -24,6 +24,8 @@ export interface RunSummary {
   result: unknown;
   error: ErrorData | null;
   agentCount: number;
+  /** Agents answered from an earlier run instead of running (C2); they cost nothing. */
+  cachedCount: number;
   usage: Usage;
   phases: PhaseSummary[];
   warnings: string[];

@@ -6,6 +6,8 @@
  * a bounded grace even if the script or an agent ignores it.
  */
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import PQueue from 'p-queue';
 import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import { GENERATED_FILENAME } from '../compile/compiled-workflow.js';
@@ -19,6 +21,7 @@ import { preflightSchema } from '../schema/index.js';
 import type { Outcome, SandboxWorkflow } from '../sandbox/protocol.js';
 import { SandboxHost, type AgentCallMessage, type SandboxEnd } from '../sandbox/host.js';
 import { AgentCall, errorData, type AgentCallContext, type AgentOutcome } from './agent-call.js';
+import type { PreparedStep } from './step-reuse.js';
 import { autoLabel, parseAgentOptions } from './agent-options.js';
 import { Budget } from './budget.js';
 import { AgentLimitError, RunStoppedError } from './errors.js';
@@ -34,6 +37,7 @@ import {
 } from './limits.js';
 import { PhaseTracker } from './phases.js';
 import type { RunStatus, RunSummary } from './run-summary.js';
+import { StepReuse, type CacheOptions, type ResumeOptions } from './step-reuse.js';
 
 /** Resolves `workflow(nameOrRef)` to a compiled child (W1); throws for unknown or broken ones. */
 export type WorkflowLoader = (reference: string | { scriptPath: string }, fromFile: string) => Promise<CompiledWorkflow>;
@@ -43,8 +47,16 @@ export interface RunOptions {
   /** The run's `args`; `undefined` when none were given (AR1). */
   args?: unknown;
   dispatcher: Dispatcher;
+  /** The model of calls that name none (`provider/model`); part of their step keys (matrix J22). */
+  model?: string;
   /** Directory that holds run directories, usually `<project>/.boocode/runs`. */
   runsDir: string;
+  /** Where workspace fingerprints and `reads.files` are computed; default the runs dir's project. */
+  projectRoot?: string;
+  /** Cross-run step reuse (C3). Without a store, nothing is read from or written to a cache. */
+  cache?: CacheOptions;
+  /** Reuse the completed steps of an earlier run (C4, `wf resume`). */
+  resume?: ResumeOptions;
   /** L1; default min(16, cpus − 2). */
   concurrency?: number;
   /** B1: token budget; null or undefined for none. */
@@ -86,7 +98,9 @@ class Run {
   private readonly queue: PQueue;
   private readonly abort = new AbortController();
   private readonly calls: AgentCall[] = [];
-  private readonly waiting = new Map<number, AgentCall>();
+  /** Calls waiting for a concurrency slot, and how to settle them if the run stops first. */
+  private readonly waiting = new Map<number, { call: AgentCall; settle: (outcome: Promise<AgentOutcome>) => void }>();
+  private readonly reuse: StepReuse;
   /** The reply to send to the script when a call settles, by call index. */
   private readonly pendingReplies = new Map<number, (outcome: Outcome<unknown>) => void>();
   private readonly unsettled = new Set<Promise<unknown>>();
@@ -116,6 +130,8 @@ class Run {
     // Every running agent listens for the stop; up to 256 run at once, which is not a leak.
     setMaxListeners(0, this.abort.signal);
     for (const warning of options.workflow.warnings) this.warnings.push(formatWarning(warning));
+    const projectRoot = options.projectRoot ?? dirname(dirname(options.runsDir));
+    this.reuse = new StepReuse(options.dispatcher, projectRoot, options.cache, options.resume, this.now, (message) => this.warnOnce(`cache:${message}`, message));
   }
 
   async execute(): Promise<RunSummary> {
@@ -125,11 +141,20 @@ class Run {
     await this.runDir.writeScript(workflow.source, workflow.file);
     await this.runDir.writeArgs(this.options.args);
     this.journal = await Journal.open(this.runDir.journalPath);
-    await this.journal.append({ type: 'run-start', runId: this.runId, workflow: workflow.meta.name, file: workflow.file, startedAt: new Date(startedAt).toISOString() });
+    await this.journal.append({
+      type: 'run-start',
+      runId: this.runId,
+      workflow: workflow.meta.name,
+      file: workflow.file,
+      startedAt: new Date(startedAt).toISOString(),
+      ...this.resumeRecord(),
+    });
     await this.runDir.writeRunRecord(this.record('running', startedAt, null, null));
     this.context = {
       runId: this.runId,
+      workflow: workflow.meta.name,
       dispatcher: this.options.dispatcher,
+      store: this.options.cache?.write === false ? null : (this.options.cache?.store ?? null),
       budget: this.budget,
       journal: this.journal,
       runDir: this.runDir,
@@ -137,6 +162,8 @@ class Run {
       stopGraceMs: this.stopGraceMs,
       schemaAttempts: this.options.schemaAttempts ?? DEFAULT_SCHEMA_ATTEMPTS,
       emit: (event) => this.emit(event),
+      warn: (message) => this.warnOnce(`cache:${message}`, message),
+      agentFinished: () => this.reuse.agentFinished(),
       budgetChanged: () => this.budgetChanged(),
       now: this.now,
     };
@@ -198,7 +225,7 @@ class Run {
   private cancelAgents(reason: string): void {
     this.abort.abort(new AgentStoppedError(reason));
     this.queue.clear();
-    for (const call of this.waiting.values()) this.track(call.cancelQueued(), call);
+    for (const { call, settle } of this.waiting.values()) settle(call.cancelQueued());
     this.waiting.clear();
   }
 
@@ -234,6 +261,7 @@ class Run {
     }
     const { options } = parsed;
     const phase = clip(options.phase ?? call.phase);
+    const requestedModel = options.model ?? this.options.model;
     const agentCall = new AgentCall(this.context, {
       index: this.calls.length,
       label: this.uniqueLabel(clip(options.label) ?? autoLabel(call.prompt)),
@@ -241,6 +269,7 @@ class Run {
       depth: call.depth,
       prompt: call.prompt,
       options,
+      ...(requestedModel === undefined ? {} : { requestedModel }),
     });
     this.calls.push(agentCall);
     if (phase !== null) this.onPhaseUsed(phase);
@@ -252,12 +281,39 @@ class Run {
     this.emit({ type: 'agent-queue', index: agentCall.index, label: agentCall.record.label, phase });
     void agentCall.saveRecord();
     this.pendingReplies.set(agentCall.index, reply);
-    this.waiting.set(agentCall.index, agentCall);
-    const ran = this.queue.add(async () => {
-      if (!this.waiting.delete(agentCall.index)) return; // cancelled while queued
-      await this.track(agentCall.execute(), agentCall);
+    const { record } = agentCall;
+    const keyed = this.reuse.prepare({
+      index: record.index,
+      label: record.label,
+      phase,
+      prompt: record.prompt,
+      options,
+      ...(requestedModel === undefined ? {} : { model: requestedModel }),
     });
-    ran.catch(() => undefined);
+    void this.track(this.begin(agentCall, keyed), agentCall);
+  }
+
+  /** Key → reuse or queue → run. Every path settles, including a stop at any point. */
+  private async begin(call: AgentCall, keyed: Promise<PreparedStep>): Promise<AgentOutcome> {
+    let step: PreparedStep;
+    try {
+      step = await keyed;
+    } catch (error) {
+      return call.refuse(error); // e.g. reads.files outside the project: agent() throws
+    }
+    if (this.abort.signal.aborted) return call.cancelQueued();
+    const reused = await call.prepared(step);
+    if (reused) return reused;
+    return new Promise<AgentOutcome>((resolve) => {
+      this.waiting.set(call.index, { call, settle: resolve });
+      const ran = this.queue.add(async () => {
+        if (!this.waiting.delete(call.index)) return; // cancelled while queued
+        const outcome = call.execute();
+        resolve(outcome);
+        await outcome; // the slot is held until the agent ends
+      });
+      ran.catch(() => undefined);
+    });
   }
 
   /** Sends the call's reply when its outcome is known, and accounts for it in the phase summary. */
@@ -379,12 +435,18 @@ class Run {
       result,
       error,
       agentCount: this.calls.length,
+      cachedCount: this.calls.filter((call) => call.record.reuse?.decision === 'hit' && call.record.status === 'completed').length,
       usage,
       phases: this.phases.summary(),
       warnings: [...this.warnings],
       startedAt: new Date(startedAt).toISOString(),
       durationMs: this.now() - startedAt,
     };
+  }
+
+  private resumeRecord(): { resumedFrom?: { runId: string; mode: string } } {
+    const { resume } = this.options;
+    return resume ? { resumedFrom: { runId: resume.source.runId, mode: resume.mode } } : {};
   }
 
   private record(status: RunStatus, startedAt: number, result: unknown, error: ErrorData | null) {
@@ -396,7 +458,10 @@ class Run {
       status,
       startedAt: new Date(startedAt).toISOString(),
       pid: process.pid,
+      host: hostname(),
+      ...(this.options.model === undefined ? {} : { model: this.options.model }),
       budget: this.budget.total,
+      ...this.resumeRecord(),
       result,
       error,
     };
@@ -417,6 +482,7 @@ function clip<T extends string | null | undefined>(text: T): T {
 function toReply(outcome: AgentOutcome): Outcome<unknown> {
   switch (outcome.kind) {
     case 'completed':
+    case 'cached':
       return { ok: true, value: outcome.value };
     case 'failed':
     case 'stopped':

@@ -12,7 +12,9 @@ import {
   AgentStoppedError,
   type AgentReply,
   type AgentRequest,
+  type DispatchProfile,
   type Dispatcher,
+  type ProfileRequest,
   type Usage,
 } from '../dispatch/dispatcher.js';
 import { minimalInstance } from '../schema/minimal-instance.js';
@@ -24,7 +26,17 @@ export interface ScriptedDispatcherOptions {
   rules?: MockRule[];
   /** Shown in run records; `mock` unless told otherwise (the dry-run simulator says `simulate`). */
   name?: string;
+  /** The model that serves calls that name none (default `mock`); part of the step key (C1). */
+  model?: string;
+  /**
+   * Tools the mock pretends each agentType has. An agentType with tools reads the workspace, so
+   * its step key gets the workspace fingerprint, as a real tool-using agent's would (C3).
+   */
+  agentTypes?: Record<string, { tools: string[] }>;
 }
+
+/** Bump when the mock's answers change for the same request (it is the mock's harness version). */
+const MOCK_HARNESS_VERSION = 1;
 
 interface ActiveRule {
   rule: MockRule;
@@ -52,9 +64,25 @@ export class ScriptedDispatcher implements Dispatcher {
   private readonly heldCalls: HeldCall[] = [];
   private readonly waiters: Array<{ ready: () => boolean; resolve: () => void }> = [];
 
+  private readonly defaultModel: string;
+  private readonly agentTypes: Record<string, { tools: string[] }>;
+
   constructor(options: ScriptedDispatcherOptions = {}) {
     this.name = options.name ?? 'mock';
+    this.defaultModel = options.model ?? this.name;
+    this.agentTypes = options.agentTypes ?? {};
     for (const rule of options.rules ?? []) this.on(rule);
+  }
+
+  /** The mock's step-key inputs: its own harness (never a real runner's), the model, the tools. */
+  profile(request: ProfileRequest): DispatchProfile {
+    const tools = (request.agentType === undefined ? undefined : this.agentTypes[request.agentType]?.tools) ?? [];
+    return {
+      harness: `${this.name}@${MOCK_HARNESS_VERSION}`,
+      model: request.model ?? this.defaultModel,
+      ...(tools.length ? { tools: [...tools].sort().map((name) => ({ name, digest: name })) } : {}),
+      readsWorkspace: tools.length > 0,
+    };
   }
 
   /** Adds a rule after the others, so it wins over them. Throws a WfUsageError for a bad rule. */
@@ -81,7 +109,7 @@ export class ScriptedDispatcher implements Dispatcher {
       if (rule.stop) throw new AgentStoppedError();
       if (rule.fail !== undefined) throw new Error(rule.fail);
       const output = await outputFor(request, rule, turn);
-      const model = rule.model ?? request.model;
+      const model = rule.model ?? request.model ?? this.defaultModel;
       return { output, usage: { ...DEFAULT_MOCK_USAGE, ...rule.usage }, ...(model === undefined ? {} : { model }) };
     } finally {
       this.running--;

@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../../engine/duration.js';
 import type { RunEvent } from '../../engine/events.js';
+import type { CachedFrom } from '../../engine/step-reuse.js';
 
 export function progressLine(event: RunEvent): string | null {
   switch (event.type) {
@@ -14,6 +15,7 @@ export function progressLine(event: RunEvent): string | null {
     case 'agent-start':
       return `  ◦ #${event.index} ${event.label} started`;
     case 'agent-end': {
+      if (event.cached) return `  ✓ #${event.index} ${event.label} cached (${cachedFrom(event.cached)})`;
       const tokens = event.usage.input + event.usage.output + event.usage.reasoning;
       const detail = event.status === 'completed' ? `${formatDuration(event.durationMs)}, ${tokens} tokens` : event.error ?? '';
       const mark = event.status === 'completed' ? '✓' : event.status === 'failed' ? '✗' : '■';
@@ -28,9 +30,15 @@ export function progressLine(event: RunEvent): string | null {
     case 'run-end': {
       const { summary } = event;
       const tokens = summary.usage.input + summary.usage.output + summary.usage.reasoning;
-      return `wf: run ${summary.status} in ${formatDuration(summary.durationMs)}: ${summary.agentCount} agent${summary.agentCount === 1 ? '' : 's'}, ${tokens} tokens; ${summary.runDir}`;
+      const cached = summary.cachedCount > 0 ? ` (${summary.cachedCount} cached)` : '';
+      return `wf: run ${summary.status} in ${formatDuration(summary.durationMs)}: ${summary.agentCount} agent${summary.agentCount === 1 ? '' : 's'}${cached}, ${tokens} tokens; ${summary.runDir}`;
     }
     default:
       return null;
   }
+}
+
+/** "from run wf_…" (the resumed run's journal) or "cache, from run wf_…" (the project's cache). */
+export function cachedFrom(from: CachedFrom): string {
+  return from.via === 'journal' ? `from run ${from.runId}` : `cache, from run ${from.runId}`;
 }

@@ -43,14 +43,14 @@ describe('loadMockFile', () => {
     ];
     const path = await fileWith('good.json', JSON.stringify({ rules }));
     const loaded = await loadMockFile(path);
-    expect(loaded).toEqual(rules);
-    const mock = new ScriptedDispatcher({ rules: loaded });
+    expect(loaded).toEqual({ rules });
+    const mock = new ScriptedDispatcher(loaded);
     const reply = await mock.run({ runId: 'r', index: 0, prompt: 'retry it', label: 'l', attempt: 1 }, new AbortController().signal);
     expect(reply.output).toBe('one');
   });
 
   it('an empty rules list is fine', async () => {
-    expect(await loadMockFile(await fileWith('empty.json', '{"rules": []}'))).toEqual([]);
+    expect(await loadMockFile(await fileWith('empty.json', '{"rules": []}'))).toEqual({ rules: [] });
   });
 
   it('names the file when it cannot be read or parsed', async () => {
@@ -94,6 +94,6 @@ describe('loadMockFile', () => {
   });
 
   it('allows stop: false and hold: false beside a reply', () => {
-    expect(parseMockFile({ rules: [{ reply: 'x', stop: false, hold: false }] }, 'mock.json')).toHaveLength(1);
+    expect(parseMockFile({ rules: [{ reply: 'x', stop: false, hold: false }] }, 'mock.json').rules).toHaveLength(1);
   });
 });

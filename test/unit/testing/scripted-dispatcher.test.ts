@@ -17,8 +17,18 @@ describe('ScriptedDispatcher', () => {
     const mock = new ScriptedDispatcher();
     expect(mock.name).toBe('mock');
     const reply = await mock.run(request('hello'), live());
-    expect(reply).toEqual({ output: 'done: hello', usage: { input: 100, output: 10, reasoning: 0 } });
+    expect(reply).toEqual({ output: 'done: hello', usage: { input: 100, output: 10, reasoning: 0 }, model: 'mock' });
     expect(DEFAULT_MOCK_USAGE).toEqual({ input: 100, output: 10, reasoning: 0 });
+  });
+
+  it('C1 its profile names its own harness, the model that serves a call, and the tools of an agentType', () => {
+    const mock = new ScriptedDispatcher({ model: 'prov/m1', agentTypes: { coder: { tools: ['grep', 'read_file'] } } });
+    expect(mock.profile({})).toEqual({ harness: 'mock@1', model: 'prov/m1', readsWorkspace: false });
+    expect(mock.profile({ model: 'prov/m2' }).model).toBe('prov/m2');
+    const coder = mock.profile({ agentType: 'coder' });
+    expect(coder.readsWorkspace).toBe(true);
+    expect(coder.tools?.map((tool) => tool.name)).toEqual(['grep', 'read_file']);
+    expect(new ScriptedDispatcher({ name: 'simulate' }).profile({}).harness).toBe('simulate@1');
   });
 
   it('A02 an unmatched schema agent gets a minimal valid instance; a scripted one gets its reply', async () => {

@@ -1,0 +1,179 @@
+/**
+ * What `wf run` and `wf resume` share: their flags, the choice of dispatcher, the step cache of
+ * the project, signal handling (SIGINT stops the run, X1) and the final report. Each command only
+ * decides which script and args run and what the run may reuse.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { FileCacheStore, CACHE_DIRNAME } from '../cache/file-store.js';
+import { parseStepSelector } from '../cache/selector.js';
+import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
+import type { DiscoveryOptions } from '../discovery/index.js';
+import { loadMockFile } from '../dispatch/mock-file.js';
+import { createSimulator } from '../dispatch/simulate.js';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import { parseDuration } from '../engine/duration.js';
+import { MAX_CONCURRENCY, resolveConcurrency } from '../engine/limits.js';
+import { runWorkflow, type RunOptions, type WorkflowLoader } from '../engine/run.js';
+import type { RunSummary } from '../engine/run-summary.js';
+import type { ResumeOptions } from '../engine/step-reuse.js';
+import { formatLocation, WfUsageError } from '../errors.js';
+import { workflowLoader } from '../index.js';
+import { projectDir } from '../runs/project-dir.js';
+import { RUNS_DIRNAME } from '../runs/run-dir.js';
+import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
+import { exitCodeForStatus } from './exit-codes.js';
+import type { Output } from './output.js';
+import { progressLine } from './render/progress.js';
+import { join } from 'node:path';
+
+export interface RunFlags {
+  args?: string;
+  argsFile?: string;
+  concurrency?: number;
+  budget?: number;
+  timeout?: number;
+  cpuLimit?: number;
+  memoryLimit?: number;
+  maxAgents?: number;
+  model?: string;
+  json?: boolean;
+  mock?: string;
+  dryRun?: boolean;
+  quiet?: boolean;
+  /** commander's `--no-cache`: false when given. */
+  cache?: boolean;
+  refresh?: string[];
+}
+
+const integer = (name: string, min: number, max: number) => (value: string) => {
+  const number = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || number < min || number > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+};
+
+const duration = (value: string) => {
+  const parsed = parseDuration(/^\d+$/.test(value) ? Number(value) : value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.ms;
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The flags every command that runs a workflow takes. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--args <json>', 'the workflow args as JSON')
+    .option('--args-file <file>', 'read the workflow args as JSON from a file')
+    .option('--model <provider/model>', 'the model of agents that name none')
+    .option('--concurrency <n>', `agents running at once, 1..${MAX_CONCURRENCY}; default min(16, cpus − 2) or $WF_MAX_CONCURRENT_AGENTS`, integer('--concurrency', 1, MAX_CONCURRENCY))
+    .option('--budget <tokens>', 'token budget (output + reasoning); agent() throws once it is spent', integer('--budget', 0, Number.MAX_SAFE_INTEGER))
+    .option('--timeout <duration>', 'wall-clock limit of the run, e.g. 30s, 10m; default none', duration)
+    .option('--cpu-limit <duration>', 'CPU time the script itself may use; default 10s', duration)
+    .option('--memory-limit <mb>', 'heap limit of the sandbox in MB; default 128', integer('--memory-limit', 8, 8192))
+    .option('--max-agents <n>', 'most agents one run may start; default 1000', integer('--max-agents', 1, 1_000_000))
+    .option('--no-cache', 'run every agent live instead of reusing completed steps (results are still stored)')
+    .option('--refresh <selector>', 'run matching agents live: a label glob, phase:<name> or key:<prefix> (repeatable)', collect)
+    .option('--json', 'print the final run summary as one JSON object on stdout')
+    .option('-q, --quiet', 'no progress lines on stderr')
+    .addOption(new Option('--mock <file>', 'answer agents from a mock rules file instead of a model').conflicts('dryRun'))
+    .option('--dry-run', 'answer every agent with a placeholder (schema agents get a minimal valid object); no model is called, no cache is used');
+}
+
+/** The dispatcher the flags ask for. (Real model dispatch arrives with its own work.) */
+export async function chooseDispatcher(io: Output, flags: Pick<RunFlags, 'dryRun' | 'mock' | 'model'>, quiet = false): Promise<Dispatcher> {
+  if (flags.dryRun) {
+    if (!quiet) io.err('wf: dry run: no model is called; every agent gets a placeholder answer from the simulator');
+    return createSimulator();
+  }
+  if (flags.mock) return new ScriptedDispatcher(await loadMockFile(flags.mock));
+  throw new WfUsageError('no model is configured, and this version of wf cannot call models yet', {
+    hint: 'preview the workflow with --dry-run, or answer its agents from a rules file with --mock rules.json (docs/authoring.md)',
+  });
+}
+
+/** The project's step cache: `<project>/.boocode/cache`. */
+export function projectCacheStore(cwd: string): FileCacheStore {
+  return new FileCacheStore(join(projectDir(cwd), CACHE_DIRNAME));
+}
+
+export interface SessionRequest {
+  workflow: CompiledWorkflow;
+  args: unknown;
+  flags: RunFlags;
+  discovery: DiscoveryOptions;
+  resume?: ResumeOptions;
+  /** Replaces the default child-workflow loader (resume maps the stored script back to its home). */
+  loadWorkflow?: WorkflowLoader;
+}
+
+/** Runs to the end with progress on stderr; returns the exit code (R2). */
+export async function runSession(io: Output, request: SessionRequest): Promise<number> {
+  const { flags, discovery } = request;
+  const dispatcher = await chooseDispatcher(io, flags);
+  const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
+  const root = projectDir(discovery.cwd);
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: the user insists
+    io.err(`wf: ${signal} received: stopping the run (press Ctrl-C again to quit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const options: RunOptions = {
+    workflow: request.workflow,
+    args: request.args,
+    dispatcher,
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+    runsDir: join(root, RUNS_DIRNAME),
+    projectRoot: root,
+    // A dry run's placeholders must never answer a real run, so it neither reads nor writes the cache.
+    cache: flags.dryRun ? {} : { store: projectCacheStore(discovery.cwd), read: flags.cache !== false, refresh },
+    ...(request.resume ? { resume: request.resume } : {}),
+    loadWorkflow: request.loadWorkflow ?? workflowLoader(discovery),
+    concurrency: flags.concurrency ?? resolveConcurrency(process.env.WF_MAX_CONCURRENT_AGENTS),
+    budget: flags.budget ?? null,
+    timeoutMs: flags.timeout ?? null,
+    ...(flags.cpuLimit === undefined ? {} : { cpuLimitMs: flags.cpuLimit }),
+    ...(flags.memoryLimit === undefined ? {} : { heapLimitMb: flags.memoryLimit }),
+    ...(flags.maxAgents === undefined ? {} : { maxAgents: flags.maxAgents }),
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (flags.quiet && event.type !== 'warning') return;
+      const line = progressLine(event);
+      if (line !== null) io.err(line);
+    },
+  };
+  let summary: RunSummary;
+  try {
+    summary = await runWorkflow(options);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  report(io, summary, Boolean(flags.json));
+  return exitCodeForStatus(summary.status);
+}
+
+function report(io: Output, summary: RunSummary, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify(summary, null, 2));
+    return;
+  }
+  if (summary.status === 'completed') {
+    io.out(typeof summary.result === 'string' ? summary.result : JSON.stringify(summary.result, null, 2));
+    return;
+  }
+  if (summary.status === 'stopped') {
+    io.err(`wf: run stopped; completed agent steps are kept: resume it with \`wf resume ${summary.runId}\``);
+    return;
+  }
+  const error = summary.error;
+  if (!error) return;
+  const where = error.location ? `${formatLocation(error.location)}: ` : '';
+  io.err(`wf: run failed: ${where}${error.name}: ${error.message}`);
+  if (error.hint) io.err(`wf: hint: ${error.hint}`);
+  if (summary.agentCount > 0) io.err(`wf: completed agent steps are kept: resume with \`wf resume ${summary.runId}\``);
+}

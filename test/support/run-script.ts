@@ -36,6 +36,8 @@ export interface RunScriptOptions extends Partial<Omit<RunOptions, 'workflow' | 
   /** Called with the dispatcher as soon as the run starts (to stop or release held agents). */
   during?: (dispatcher: ScriptedDispatcher, stop: () => void) => void | Promise<void>;
   fileName?: string;
+  /** Run in this existing project (from an earlier run) instead of a fresh one. */
+  projectDir?: string;
 }
 
 /** A fresh project directory with `.boocode/workflows/` holding `files`. */
@@ -55,7 +57,7 @@ export function withMeta(source: string): string {
 }
 
 export async function runScript(source: string, options: RunScriptOptions = {}): Promise<ScriptRun> {
-  const projectDir = makeProject(options.files);
+  const projectDir = options.projectDir ?? makeProject(options.files);
   const file = join(projectDir, '.boocode', 'workflows', options.fileName ?? 'test.js');
   const text = withMeta(source);
   writeFileSync(file, text);
@@ -64,7 +66,7 @@ export async function runScript(source: string, options: RunScriptOptions = {}):
   const events: RunEvent[] = [];
   const controller = new AbortController();
   const discovery = { cwd: projectDir, homeDir: join(projectDir, 'home'), catalogDir: join(projectDir, 'catalog') };
-  const { rules: _rules, files: _files, during, fileName: _fileName, dispatcher: _dispatcher, ...rest } = options;
+  const { rules: _rules, files: _files, during, fileName: _fileName, dispatcher: _dispatcher, projectDir: _projectDir, ...rest } = options;
   const running = runWorkflow({
     runsDir: join(projectDir, '.boocode', 'runs'),
     loadWorkflow: workflowLoader(discovery),

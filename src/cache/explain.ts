@@ -62,8 +62,9 @@ export function diffSpecs(before: StepSpec, now: StepSpec): SpecDifference[] {
 }
 
 /**
- * The candidate most like `spec`: same label first, then the same call of the same workflow, then
- * the longest shared prompt prefix. Undefined when nothing is alike enough to be worth comparing.
+ * The candidate most like `spec`. A shared label weighs most (4); then the share of the prompt
+ * both start with (up to 2) and being the same call of the same workflow (1), so an edited
+ * prompt is compared with its old self. Undefined when nothing is alike enough to compare.
  */
 export function closestCandidate(
   spec: StepSpec,

@@ -7,10 +7,13 @@ import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseStepSelector } from '../../src/cache/selector.js';
+import { compileWorkflow } from '../../src/compile/index.js';
+import { explainRun } from '../../src/engine/explain.js';
 import { prepareResume } from '../../src/engine/resume.js';
 import { StepReuse } from '../../src/engine/step-reuse.js';
 import { ScriptedDispatcher } from '../../src/testing/scripted-dispatcher.js';
 import { agentEnds, CacheProject, dispatched } from '../support/cache-project.js';
+import { withMeta } from '../support/run-script.js';
 
 const ABC = 'const a = await agent("A"); const b = await agent("B"); const c = await agent("C"); return [a, b, c]';
 
@@ -444,5 +447,69 @@ describe('C1: the key of a call', () => {
     const second = await project.run(ABC, { cache: {} });
     expect(dispatched(second)).toEqual(['A', 'B', 'C']);
     expect(agentEnds(second).every((event) => typeof event.key === 'string')).toBe(true);
+  });
+});
+
+describe('C5: wf explain', () => {
+  const explainIn = async (project: CacheProject, source: string, extra: Partial<Parameters<typeof explainRun>[0]> = {}) =>
+    explainRun({
+      workflow: await compileWorkflow(withMeta(source), join(project.dir, '.boocode', 'workflows', 'test.js')),
+      args: undefined,
+      dispatcher: new ScriptedDispatcher(),
+      store: project.store,
+      projectRoot: project.dir,
+      ...extra,
+    });
+
+  test('C5 explain predicts exactly which calls a real run makes live, and says why', async () => {
+    const project = new CacheProject();
+    const source = (topic: string) => `
+      const facts = await parallel(["a", "b", "c"].map((x) => () => agent("facts about " + x, { label: "facts:" + x })));
+      const angle = await agent("pick an angle on ${topic}", { label: "angle" });
+      return await agent("write about " + angle, { label: "write" })`;
+    await project.run(source('cats'));
+    const report = await explainIn(project, source('dogs'));
+    expect(report.calls.map((call) => [call.label, call.outcome])).toEqual([
+      ['facts:a', 'hit'],
+      ['facts:b', 'hit'],
+      ['facts:c', 'hit'],
+      ['angle', 'live'],
+      ['write', 'live'],
+    ]);
+    const [angle, write] = report.calls.slice(3);
+    expect(angle).toMatchObject({ reason: 'new', differences: [{ field: 'prompt', detail: expect.stringContaining('"cats"') }] });
+    expect(write).toMatchObject({ reason: 'depends', dependsOn: [3] });
+    expect(report.live).toBe(2);
+    expect(report.estimatedTokens.input).toBeGreaterThan(0);
+    const real = await project.run(source('dogs'));
+    expect(dispatched(real)).toEqual(['pick an angle on dogs', 'write about done: pick an angle on dogs']);
+  });
+
+  test('C5 explain names a changed model and an added call, and writes nothing', async () => {
+    const project = new CacheProject();
+    await project.run('return [await agent("A", { label: "a" }), await agent("B", { label: "b" })]');
+    const entriesBefore = (await project.store.stats()).entries;
+    const runsBefore = readdirSync(project.runsDir).length;
+    const report = await explainIn(project, 'return [await agent("A", { label: "a", model: "openai/gpt-5" }), await agent("B", { label: "b" }), await agent("brand new", { label: "n" })]');
+    expect(report.calls.map((call) => call.outcome)).toEqual(['live', 'hit', 'live']);
+    expect(report.calls[0]).toMatchObject({ differences: [{ field: 'model', detail: 'mock → openai/gpt-5' }] });
+    expect(report.calls[2]).toMatchObject({ reason: 'new' });
+    expect(report.calls[2]).not.toHaveProperty('differences');
+    expect((await project.store.stats()).entries).toBe(entriesBefore);
+    expect(readdirSync(project.runsDir)).toHaveLength(runsBefore);
+  });
+
+  test('C5 explain of a resume: prefix mode shows every call after the first change as live', async () => {
+    const project = new CacheProject();
+    const first = await project.run(ABC, { cache: {} });
+    const edited = ABC.replace('agent("B")', 'agent("B edited")');
+    const prepared = await prepareResume({
+      runsDir: project.runsDir,
+      runId: first.summary.runId,
+      mode: 'prefix',
+      workflow: await compileWorkflow(withMeta(edited), join(project.dir, 'edited.js')),
+    });
+    const report = await explainIn(project, edited, { resume: prepared.resume, store: null });
+    expect(report.calls.map((call) => (call.outcome === 'hit' ? 'hit' : call.reason))).toEqual(['hit', 'prefix', 'prefix']);
   });
 });

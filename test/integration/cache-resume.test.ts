@@ -393,6 +393,26 @@ describe('C4: wf resume', () => {
     await expect(prepareResume({ runsDir: project.runsDir, runId: first.summary.runId })).rejects.toMatchObject({ code: 'WF_NOTHING_TO_RESUME' });
   });
 
+  test('C4 B06 replayed steps cost nothing: budget.spent() is 0 until the live call, then its tokens', async () => {
+    const project = new CacheProject();
+    const source = 'const a = await agent("A"); const b = await agent("B"); const before = budget.spent(); await agent("C"); return [before, budget.spent()]';
+    const stopped = await project.run('await agent("A"); await agent("B"); return null', { cache: {} });
+    const resumed = await project.resume(stopped.summary.runId, source, { cache: {}, budget: 1000 });
+    expect(dispatched(resumed)).toEqual(['C']);
+    expect(resumed.summary.result).toEqual([0, 10]);
+  });
+
+  test('C4 W09 resuming a run whose agents include a nested workflow\'s: zero dispatches, same result', async () => {
+    const child = `${'export const meta = { name: "child", description: "a nested workflow" };'} return await agent("child step " + args)`;
+    const project = new CacheProject({ 'child.js': child });
+    const source = 'const a = await agent("parent step"); const b = await workflow("child", "x"); return [a, b]';
+    const first = await project.run(source, { cache: {} });
+    expect(dispatched(first)).toEqual(['parent step', 'child step x']);
+    const resumed = await project.resume(first.summary.runId, null, { cache: {} });
+    expect(dispatched(resumed)).toEqual([]);
+    expect(resumed.summary.result).toEqual(first.summary.result);
+  });
+
   test('C4 --from forces a step and every step started after it live (label, index, phase)', async () => {
     const project = new CacheProject();
     const source = 'phase("One"); const a = await agent("A"); const b = await agent("B", { label: "bee" }); phase("Two"); const c = await agent("C"); const d = await agent("D"); return [a, b, c, d]';

@@ -18,9 +18,16 @@ export interface ResumeRunOptions extends RunScriptOptions {
 }
 
 export class CacheProject {
-  readonly dir = makeProject();
-  readonly store = new FileCacheStore(join(this.dir, '.boocode', 'cache'));
-  readonly runsDir = join(this.dir, '.boocode', 'runs');
+  readonly dir: string;
+  readonly store: FileCacheStore;
+  readonly runsDir: string;
+
+  /** `files`: other workflow files, by name, in the project's .boocode/workflows/. */
+  constructor(files: Record<string, string> = {}) {
+    this.dir = makeProject(files);
+    this.store = new FileCacheStore(join(this.dir, '.boocode', 'cache'));
+    this.runsDir = join(this.dir, '.boocode', 'runs');
+  }
 
   /** `wf run`: reuses the project's cache unless options.cache says otherwise. */
   run(source: string, options: RunScriptOptions = {}): Promise<ScriptRun> {

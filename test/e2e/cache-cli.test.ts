@@ -347,7 +347,7 @@ describe('step cache end to end (C2–C5)', () => {
     ]);
     const live = report.calls[2];
     expect(live.reason).toBe('new');
-    expect(live.differences).toEqual([{ field: 'prompt', detail: expect.stringContaining('"three, edited"') }]);
+    expect(live.differences).toEqual([{ field: 'prompt', detail: expect.stringContaining('", edited"') }]);
     expect(live.closest).toMatchObject({ runId: original.runId, index: 2, label: 'three' });
     for (const call of report.calls.filter((call: { outcome: string }) => call.outcome === 'hit')) {
       expect(call.from).toEqual({ via: 'cache', runId: original.runId });

@@ -63,7 +63,9 @@ describe('F: script format at run time', () => {
     const { summary, dispatcher } = await runScript('return { scan: agent("scan") }');
     expect(summary.status).toBe('failed');
     expect(summary.error?.message).toMatch(/Promise at result\.scan: did you forget await\?/);
-    expect(dispatcher.calls).toHaveLength(1);
+    expect(summary.agentCount).toBe(1);
+    // The call was made; whether it reached the dispatcher before the run ended is a race.
+    expect(dispatcher.finished).toHaveLength(dispatcher.calls.length);
   });
 
   test('F6 a Map, a symbol and a cycle in the result are named', async () => {

@@ -3,7 +3,7 @@
  * Each function takes one options object; errors are WfError subclasses (see ./errors.ts).
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { compileWorkflow } from './compile/index.js';
 import type { CompiledWorkflow, WorkflowMeta } from './compile/compiled-workflow.js';
 import {
@@ -17,7 +17,8 @@ import {
 import { WfUsageError } from './errors.js';
 import { runWorkflow, type RunOptions, type WorkflowLoader } from './engine/run.js';
 import type { RunSummary } from './engine/run-summary.js';
-import { runsDirFor } from './runs/project-dir.js';
+import { projectDir, runsDirFor } from './runs/project-dir.js';
+import { CACHE_DIRNAME, FileCacheStore } from './cache/file-store.js';
 import { validatorFor } from './schema/index.js';
 
 export { WfError, WfUsageError, WfValidationError, type Diagnostic, type ErrorData, type SourceLocation } from './errors.js';
@@ -37,6 +38,18 @@ export { loadMockFile } from './dispatch/mock-file.js';
 export { parseDuration } from './engine/duration.js';
 export { resolveConcurrency, defaultConcurrency } from './engine/limits.js';
 export { runsDirFor, projectDir } from './runs/project-dir.js';
+export type { CacheStore, CacheEntry, CacheLookup, CacheListing, CacheStats, CacheLease } from './cache/store.js';
+export { FileCacheStore, CACHE_DIRNAME } from './cache/file-store.js';
+export { pruneCache, type PruneRules, type PruneResult } from './cache/prune.js';
+export { stepKey, KEY_SPEC_VERSION, type StepSpec } from './cache/key.js';
+export { parseStepSelector, matchesStep, type StepSelector } from './cache/selector.js';
+export { CacheKeyError, CacheStoreError } from './cache/errors.js';
+export { ReadsOutsideProjectError, WorkspaceTooLargeError } from './cache/workspace-errors.js';
+export type { CacheOptions, ResumeOptions, CachedFrom, LiveReason } from './engine/step-reuse.js';
+export { prepareResume, type ResumeRequest, type PreparedResume } from './engine/resume.js';
+export { explainRun, type ExplainOptions, type ExplainReport, type ExplainedCall } from './engine/explain.js';
+export { UnknownRunError, NothingToResumeError, RunInProgressError } from './runs/errors.js';
+export type { DispatchProfile, ProfileRequest } from './dispatch/dispatcher.js';
 
 /** Reads and compiles one workflow file. Throws WfValidationError with every problem found. */
 export async function loadWorkflowFile(file: string): Promise<CompiledWorkflow> {
@@ -129,7 +142,16 @@ export interface RunTargetOptions extends Omit<RunOptions, 'workflow' | 'runsDir
   runsDir?: string;
 }
 
-/** Resolves, compiles, checks args and runs a workflow: what `wf run` does, without the terminal. */
+/** The step cache of the project that `cwd` belongs to: `<project>/.boocode/cache`. */
+export function projectCacheStore(cwd: string): FileCacheStore {
+  return new FileCacheStore(join(projectDir(cwd), CACHE_DIRNAME));
+}
+
+/**
+ * Resolves, compiles, checks args and runs a workflow: what `wf run` does, without the terminal.
+ * Like `wf run`, it reuses and fills the project's step cache unless `cache` says otherwise
+ * (`cache: {}` for none).
+ */
 export async function run(options: RunTargetOptions): Promise<RunSummary> {
   const discovery = options.discovery ?? defaultDiscoveryOptions();
   const workflow = await loadWorkflow(options.target, discovery);
@@ -138,6 +160,7 @@ export async function run(options: RunTargetOptions): Promise<RunSummary> {
     ...options,
     workflow,
     runsDir: options.runsDir ?? runsDirFor(discovery.cwd),
+    cache: options.cache ?? { store: projectCacheStore(discovery.cwd) },
     loadWorkflow: workflowLoader(discovery),
   });
 }

@@ -4,7 +4,6 @@
  * decides which script and args run and what the run may reuse.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FileCacheStore, CACHE_DIRNAME } from '../cache/file-store.js';
 import { parseStepSelector } from '../cache/selector.js';
 import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import type { DiscoveryOptions } from '../discovery/index.js';
@@ -17,7 +16,7 @@ import { runWorkflow, type RunOptions, type WorkflowLoader } from '../engine/run
 import type { RunSummary } from '../engine/run-summary.js';
 import type { ResumeOptions } from '../engine/step-reuse.js';
 import { formatLocation, WfUsageError } from '../errors.js';
-import { workflowLoader } from '../index.js';
+import { projectCacheStore, workflowLoader } from '../index.js';
 import { projectDir } from '../runs/project-dir.js';
 import { RUNS_DIRNAME } from '../runs/run-dir.js';
 import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
@@ -91,11 +90,6 @@ export async function chooseDispatcher(io: Output, flags: Pick<RunFlags, 'dryRun
   throw new WfUsageError('no model is configured, and this version of wf cannot call models yet', {
     hint: 'preview the workflow with --dry-run, or answer its agents from a rules file with --mock rules.json (docs/authoring.md)',
   });
-}
-
-/** The project's step cache: `<project>/.boocode/cache`. */
-export function projectCacheStore(cwd: string): FileCacheStore {
-  return new FileCacheStore(join(projectDir(cwd), CACHE_DIRNAME));
 }
 
 export interface SessionRequest {

@@ -15,7 +15,8 @@ import { RUN_ID_PATTERN } from '../../runs/run-id.js';
 import type { Output } from '../output.js';
 import { cachedFrom } from '../render/progress.js';
 import { resolveArgs } from '../run-arguments.js';
-import { chooseDispatcher, projectCacheStore } from '../run-session.js';
+import { chooseDispatcher } from '../run-session.js';
+import { projectCacheStore } from '../../index.js';
 
 interface ExplainFlags {
   args?: string;

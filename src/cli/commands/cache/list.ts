@@ -4,7 +4,7 @@ import bytes from 'bytes';
 import { parseStepSelector } from '../../../cache/selector.js';
 import { defaultDiscoveryOptions } from '../../../discovery/index.js';
 import type { Output } from '../../output.js';
-import { projectCacheStore } from '../../run-session.js';
+import { projectCacheStore } from '../../../index.js';
 import { allListings, matchingEntries, shortKey } from './entries.js';
 
 export function cacheListCommand(io: Output): Command {

@@ -5,7 +5,7 @@ import { pruneCache } from '../../../cache/prune.js';
 import { defaultDiscoveryOptions } from '../../../discovery/index.js';
 import { parseDuration } from '../../../engine/duration.js';
 import type { Output } from '../../output.js';
-import { projectCacheStore } from '../../run-session.js';
+import { projectCacheStore } from '../../../index.js';
 
 const duration = (value: string) => {
   const parsed = parseDuration(value);

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { describeSelector, parseStepSelector } from '../../../cache/selector.js';
 import { defaultDiscoveryOptions } from '../../../discovery/index.js';
 import type { Output } from '../../output.js';
-import { projectCacheStore } from '../../run-session.js';
+import { projectCacheStore } from '../../../index.js';
 import { matchingEntries } from './entries.js';
 
 export function cacheRemoveCommand(io: Output): Command {

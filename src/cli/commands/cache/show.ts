@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { defaultDiscoveryOptions } from '../../../discovery/index.js';
 import { WfUsageError } from '../../../errors.js';
 import type { Output } from '../../output.js';
-import { projectCacheStore } from '../../run-session.js';
+import { projectCacheStore } from '../../../index.js';
 import { entryByKey } from './entries.js';
 
 export function cacheShowCommand(io: Output): Command {

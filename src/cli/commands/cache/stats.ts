@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import bytes from 'bytes';
 import { defaultDiscoveryOptions } from '../../../discovery/index.js';
 import type { Output } from '../../output.js';
-import { projectCacheStore } from '../../run-session.js';
+import { projectCacheStore } from '../../../index.js';
 
 export function cacheStatsCommand(io: Output): Command {
   return new Command('stats')

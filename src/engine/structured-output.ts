@@ -4,7 +4,7 @@
  * (default 5); then agent() throws, quoting the last failure. A reply given as text is accepted
  * when it holds valid JSON, fenced or bare (A05).
  */
-import type { AgentReply, AgentRequest, Dispatcher, Usage } from '../dispatch/dispatcher.js';
+import type { AgentReply, AgentRequest, Usage } from '../dispatch/dispatcher.js';
 import { extractJson, validatorFor } from '../schema/index.js';
 import { StructuredOutputError } from './errors.js';
 

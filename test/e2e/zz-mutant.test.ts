@@ -106,7 +106,7 @@ const RUN_FLAGS = ['--mock', 'rules.json', '--concurrency', CONCURRENCY, '-q'];
 
 /** `wf resume <runId> --json` to the end; the parsed RunSummary. */
 async function resume(dir: string, runId: string): Promise<Record<string, any>> {
-  const result = await start(['resume', runId, ...RUN_FLAGS, '--json', '--from', '0'], dir).done;
+  const result = await start(['resume', runId, ...RUN_FLAGS, '--json'], dir).done;
   expect(result.code, `wf resume ${runId}\n${result.stderr}`).toBe(0);
   return JSON.parse(result.stdout);
 }

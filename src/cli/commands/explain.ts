@@ -9,14 +9,13 @@ import { parseStepSelector } from '../../cache/selector.js';
 import { defaultDiscoveryOptions } from '../../discovery/index.js';
 import { explainRun, readRecords, type ExplainedCall, type ExplainReport } from '../../engine/explain.js';
 import { prepareResume } from '../../engine/resume.js';
-import { checkArgs, loadWorkflow, workflowLoader } from '../../index.js';
+import { checkArgs, loadWorkflow, projectCacheStore, workflowLoader } from '../../index.js';
 import { projectDir, runsDirFor } from '../../runs/project-dir.js';
 import { RUN_ID_PATTERN } from '../../runs/run-id.js';
 import type { Output } from '../output.js';
 import { cachedFrom } from '../render/progress.js';
 import { resolveArgs } from '../run-arguments.js';
 import { chooseDispatcher } from '../run-session.js';
-import { projectCacheStore } from '../../index.js';
 
 interface ExplainFlags {
   args?: string;

@@ -73,15 +73,20 @@ export function closestCandidate(
 ): SpecCandidate | undefined {
   let best: SpecCandidate | undefined;
   let bestScore = 0;
+  let bestDifferences = Infinity;
   for (const candidate of candidates) {
     const similarity = commonPrefix(candidate.spec.prompt, spec.prompt) / Math.max(1, Math.max(candidate.spec.prompt.length, spec.prompt.length));
     let score = similarity * 2;
     if (candidate.label === call.label) score += 4;
     if (candidate.index === call.index && candidate.workflow !== undefined && candidate.workflow === call.workflow) score += 1;
     if (candidate.spec.sample === spec.sample) score += 0.25;
-    if (score > bestScore) {
+    if (score < bestScore) continue;
+    // On a tie, the candidate with fewer differing fields explains the miss best.
+    const differences = score === bestScore ? diffSpecs(candidate.spec, spec).length : -1;
+    if (score > bestScore || differences < bestDifferences) {
       best = candidate;
       bestScore = score;
+      bestDifferences = differences === -1 ? diffSpecs(candidate.spec, spec).length : differences;
     }
   }
   return bestScore >= 1 ? best : undefined;

@@ -238,20 +238,17 @@ export class FileCacheStore implements CacheStore {
       // Tells our lock from a later holder's, so release() never deletes a lock it does not own.
       token: randomBytes(8).toString('hex'),
     });
-    let handle;
+    // Written whole under a temp name, then linked into place: link is atomic and fails if the lock
+    // exists, so a lock is never seen empty (a kill between create and write would leave one that
+    // looks unreadable for UNREADABLE_LOCK_GRACE_MS).
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      handle = await open(path, 'wx');
+      await writeFile(temporary, text, { flag: 'wx' });
+      if (!(await linkIfAbsent(temporary, path))) return undefined;
     } catch (error) {
-      if (errorCode(error) === 'EEXIST') return undefined;
       throw this.storeError(`cannot create the lock for cache entry ${key}`, error);
-    }
-    try {
-      await handle.writeFile(text);
-      await handle.close();
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlink(path).catch(() => undefined);
-      throw this.storeError(`cannot write the lock for cache entry ${key}`, error);
+    } finally {
+      await unlink(temporary).catch(() => undefined);
     }
     return new FileLease(path, text, (message, error) => this.storeError(message, error));
   }

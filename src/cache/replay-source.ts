@@ -27,9 +27,14 @@ export class ReplaySource {
   private readonly steps = new Map<number, ReplayStep>();
   private readonly completedByKey = new Map<string, ReplayStep>();
 
+  /**
+   * @param ancestors the runs this run itself resumed, nearest first. Content mode falls back to
+   * them: a step a killed resume reused but had not yet journaled is still found where it came from.
+   */
   constructor(
     readonly runId: string,
     events: readonly JournalEvent[],
+    private readonly ancestors: readonly ReplaySource[] = [],
   ) {
     for (const event of events) {
       const step = toStep(event, runId);
@@ -40,16 +45,22 @@ export class ReplaySource {
     }
   }
 
-  /** Completed steps of the source run (what "nothing to resume" counts). */
+  /** Completed steps of the source run and its ancestors (what "nothing to resume" counts). */
   get completedCount(): number {
     let count = 0;
     for (const step of this.steps.values()) if (step.status === 'completed') count += 1;
-    return count;
+    return count + this.ancestors.reduce((sum, ancestor) => sum + ancestor.completedCount, 0);
   }
 
-  /** Content mode: the completed step with this key, wherever it was in the source run. */
+  /** Content mode: the completed step with this key, wherever it was in the source run (or its ancestors). */
   byKey(key: string): ReplayStep | undefined {
-    return this.completedByKey.get(key);
+    const own = this.completedByKey.get(key);
+    if (own) return own;
+    for (const ancestor of this.ancestors) {
+      const found = ancestor.byKey(key);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The step journaled at `index`, whatever its status. */
@@ -57,7 +68,7 @@ export class ReplaySource {
     return this.steps.get(index);
   }
 
-  /** A fresh cursor for prefix mode. */
+  /** A fresh cursor for prefix mode (the source run's own journal only, as Claude Code's rule has it). */
   prefixCursor(): PrefixCursor {
     return new PrefixCursor(this);
   }

@@ -34,10 +34,13 @@ export interface PreparedResume {
   childLoader(loader: WorkflowLoader): WorkflowLoader;
 }
 
+/** How many runs back a chain of resumes is followed. */
+const MAX_ANCESTORS = 32;
+
 export async function prepareResume(request: ResumeRequest): Promise<PreparedResume> {
   const stored = await loadStoredRun(request.runsDir, request.runId);
   assertNotRunning(stored);
-  const source = new ReplaySource(stored.runId, stored.events);
+  const source = new ReplaySource(stored.runId, stored.events, await ancestorsOf(request.runsDir, stored));
   if (source.completedCount === 0) throw new NothingToResumeError(stored.runId);
   const storedCopy = join(stored.dir, stored.scriptName);
   // The stored copy is what ran, so errors point into it (its lines are the ones that ran).
@@ -53,4 +56,29 @@ export async function prepareResume(request: ResumeRequest): Promise<PreparedRes
     changes,
     childLoader: (loader) => (reference, fromFile) => loader(reference, fromFile === storedCopy && home ? home : fromFile),
   };
+}
+
+/** The runs `run` resumed, nearest first (each one's own journal; a missing one ends the chain). */
+async function ancestorsOf(runsDir: string, run: StoredRun): Promise<ReplaySource[]> {
+  const ancestors: ReplaySource[] = [];
+  const seen = new Set([run.runId]);
+  let current = run;
+  while (ancestors.length < MAX_ANCESTORS) {
+    const parentId = resumedFrom(current);
+    if (parentId === undefined || seen.has(parentId)) break;
+    seen.add(parentId);
+    try {
+      current = await loadStoredRun(runsDir, parentId);
+    } catch {
+      break;
+    }
+    ancestors.push(new ReplaySource(current.runId, current.events));
+  }
+  return ancestors;
+}
+
+function resumedFrom(run: StoredRun): string | undefined {
+  const start = run.events.find((event) => event.type === 'run-start');
+  const from = (start?.resumedFrom as { runId?: unknown } | undefined)?.runId;
+  return typeof from === 'string' ? from : undefined;
 }

@@ -287,6 +287,17 @@ describe('C4: wf resume', () => {
     expect(agentEnds(third)[0]!.cached).toEqual({ via: 'journal', runId: first.summary.runId });
   });
 
+  test('C4 J10 resuming a resume that died before journaling what it reused still finds those steps in the run it resumed', async () => {
+    const project = new CacheProject();
+    const first = await project.run(ABC, { cache: {} });
+    const second = await project.resume(first.summary.runId, null, { cache: {} });
+    const journalPath = join(second.summary.runDir, 'journal.jsonl');
+    writeFileSync(journalPath, `${readFileSync(journalPath, 'utf8').split('\n')[0]}\n`); // only run-start survived
+    const third = await project.resume(second.summary.runId, null, { cache: {} });
+    expect(dispatched(third)).toEqual([]);
+    expect(third.summary.result).toEqual(first.summary.result);
+  });
+
   test('C4 J11 an unknown run, and a run with nothing completed, are refused: "nothing to resume"', async () => {
     const project = new CacheProject();
     await expect(prepareResume({ runsDir: project.runsDir, runId: 'wf_nope-000000' })).rejects.toMatchObject({ code: 'WF_UNKNOWN_RUN', message: expect.stringMatching(/nothing to resume/) });

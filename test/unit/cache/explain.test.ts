@@ -35,4 +35,13 @@ describe('C5 explaining a miss', () => {
     expect(closestCandidate(spec({ prompt: 'Summarise' }), { label: 'new label', index: 3, workflow: 'w' }, candidates)?.runId).toBe('wf_c');
     expect(closestCandidate(spec({ prompt: 'q' }), { label: 'new', index: 7 }, candidates)).toBeUndefined();
   });
+
+  test('C5 between equally close candidates, the one with fewer differing fields is chosen', () => {
+    const now = spec({ prompt: 'Review the file src/a.ts for bugs!' });
+    const candidates: SpecCandidate[] = [
+      { spec: spec({ model: { id: 'prov/m2' } }), label: 'review', index: 0, runId: 'wf_other_model' },
+      { spec: spec(), label: 'review', index: 0, runId: 'wf_same_model' },
+    ];
+    expect(closestCandidate(now, { label: 'review', index: 0 }, candidates)?.runId).toBe('wf_same_model');
+  });
 });

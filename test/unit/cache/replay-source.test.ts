@@ -84,3 +84,15 @@ describe('J15 replay cursor rules', () => {
     expect(source.byKey('k0')?.producerRunId).toBe('wf_first');
   });
 });
+
+describe('C4 a chain of resumes', () => {
+  test('C4 content mode falls back to the runs a resumed run itself resumed; prefix mode does not', () => {
+    const first = new ReplaySource('wf_first', [end(0, 'k0'), end(1, 'k1')]);
+    const killedResume = new ReplaySource('wf_second', [end(0, 'k0')], [first]);
+    expect(killedResume.byKey('k1')).toMatchObject({ value: 'v1', producerRunId: 'wf_first' });
+    expect(killedResume.completedCount).toBe(3);
+    const cursor = killedResume.prefixCursor();
+    expect(cursor.next(0, 'k0')).toBeDefined();
+    expect(cursor.next(1, 'k1')).toBeUndefined();
+  });
+});

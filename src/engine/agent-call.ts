@@ -269,8 +269,10 @@ export class AgentCall {
     if (outcome.kind === 'failed') record.error = outcome.error;
     if (outcome.kind === 'rejected') record.error = outcome.error.message;
     const cached = outcome.kind === 'cached' ? outcome.from : undefined;
-    // R1: durable before the script sees the answer.
-    await context.journal.append({
+    // R1: a completed step is durable before the script sees the answer. A reused step already is
+    // (in the cache, or in the journal of the run it came from, which a resume also reads), so its
+    // line is written in order but not waited for: a cached re-run does not pay an fsync per step.
+    const appended = context.journal.append({
       type: 'agent-end',
       index: record.index,
       ...(record.key === undefined ? {} : { key: record.key }),
@@ -286,6 +288,8 @@ export class AgentCall {
       startedAt: record.startedAt ?? null,
       endedAt: record.endedAt,
     });
+    if (outcome.kind === 'cached') appended.catch((error: unknown) => context.warn(`journal: could not record reused step #${record.index}: ${messageOf(error)}`));
+    else await appended;
     if (outcome.kind === 'completed') await this.writeCacheEntry(outcome);
     if (outcome.kind !== 'cached') context.agentFinished();
     await this.saveRecord();

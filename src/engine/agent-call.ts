@@ -82,12 +82,15 @@ export interface AgentRecord {
 }
 
 const ZERO: Usage = { input: 0, output: 0, reasoning: 0 };
+/** How long an agent runs before its record is written as running (it is always written at its end). */
+const RUNNING_RECORD_DELAY_MS = 1000;
 
 export class AgentCall {
   readonly record: AgentRecord;
   private recordWrites: Promise<void> = Promise.resolve();
   private startedAtMs = 0;
   private decision?: StepDecision;
+  private runningRecordTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly context: AgentCallContext,
@@ -144,8 +147,20 @@ export class AgentCall {
     return { kind: 'stopped' };
   }
 
-  /** Runs the call in its concurrency slot; never rejects. */
-  async execute(): Promise<AgentOutcome> {
+  /**
+   * Runs the call in its concurrency slot; never rejects. `freeSlot` is called as soon as the agent
+   * itself has ended, before the journal and record writes, so bookkeeping never holds a slot that
+   * another agent could run in (L1 limits running agents).
+   */
+  async execute(freeSlot: () => void = () => undefined): Promise<AgentOutcome> {
+    try {
+      return await this.executeInSlot(freeSlot);
+    } finally {
+      freeSlot();
+    }
+  }
+
+  private async executeInSlot(freeSlot: () => void): Promise<AgentOutcome> {
     const { context } = this;
     if (context.signal.aborted) return this.cancelQueued();
     let lease: CacheLease | undefined;
@@ -161,13 +176,13 @@ export class AgentCall {
       }
     }
     try {
-      return await this.executeLive();
+      return await this.executeLive(freeSlot);
     } finally {
       await lease?.release().catch(() => undefined);
     }
   }
 
-  private async executeLive(): Promise<AgentOutcome> {
+  private async executeLive(freeSlot: () => void): Promise<AgentOutcome> {
     const { context, record } = this;
     try {
       context.budget.check(); // again at start time: under parallel() the spend moved on (matrix B05)
@@ -177,9 +192,14 @@ export class AgentCall {
     this.startedAtMs = context.now();
     record.status = 'running';
     record.startedAt = new Date(this.startedAtMs).toISOString();
-    void this.saveRecord();
+    // A record is written when the agent ends; one still running after a second is also written
+    // as running. Writing every start of a 1000-agent fan-out kept the I/O threads from the journal.
+    this.runningRecordTimer = setTimeout(() => void this.saveRecord(), RUNNING_RECORD_DELAY_MS);
+    this.runningRecordTimer.unref?.();
     context.emit({ type: 'agent-start', index: record.index, label: record.label, phase: record.phase });
-    return this.finish(await this.dispatch());
+    const outcome = await this.dispatch();
+    freeSlot();
+    return this.finish(outcome);
   }
 
   private async dispatch(): Promise<AgentOutcome> {
@@ -253,6 +273,7 @@ export class AgentCall {
 
   private async finish(outcome: AgentOutcome): Promise<AgentOutcome> {
     const { context, record } = this;
+    clearTimeout(this.runningRecordTimer);
     const usage = outcome.kind === 'stopped' || outcome.kind === 'cached' ? ZERO : outcome.usage;
     context.budget.settle(record.index, outcome.kind === 'stopped' ? null : usage);
     context.budgetChanged();

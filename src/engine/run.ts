@@ -279,7 +279,6 @@ class Run {
       this.warn(`large workflow: more than ${LARGE_WORKFLOW_THRESHOLD} agents scheduled; check the budget and concurrency (advisory)`);
     }
     this.emit({ type: 'agent-queue', index: agentCall.index, label: agentCall.record.label, phase });
-    void agentCall.saveRecord();
     this.pendingReplies.set(agentCall.index, reply);
     const { record } = agentCall;
     const keyed = this.reuse.prepare({
@@ -308,9 +307,7 @@ class Run {
       this.waiting.set(call.index, { call, settle: resolve });
       const ran = this.queue.add(async () => {
         if (!this.waiting.delete(call.index)) return; // cancelled while queued
-        const outcome = call.execute();
-        resolve(outcome);
-        await outcome; // the slot is held until the agent ends
+        await new Promise<void>((freeSlot) => resolve(call.execute(freeSlot))); // held until the agent ends
       });
       ran.catch(() => undefined);
     });

@@ -35,6 +35,8 @@ const UNREADABLE_LOCK_GRACE_MS = 10_000;
  */
 export class FileCacheStore implements CacheStore {
   readonly location: string;
+  /** Shard directories this store has made, so a claim and a put do not each ask again (I/O per step). */
+  private readonly madeDirectories = new Set<string>();
 
   constructor(readonly directory: string) {
     this.location = directory;
@@ -83,8 +85,14 @@ export class FileCacheStore implements CacheStore {
     // torn by a crash is only a miss (or a damaged entry that the next put replaces).
     const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(temporary, text, { flag: 'wx' });
+      await this.ensureDirectory(dirname(path));
+      await writeFile(temporary, text, { flag: 'wx' }).catch(async (error: unknown) => {
+        if (errorCode(error) !== 'ENOENT') throw error;
+        // The shard was removed behind our back (rm -rf of the cache during a run): make it again.
+        this.madeDirectories.delete(dirname(path));
+        await this.ensureDirectory(dirname(path));
+        await writeFile(temporary, text, { flag: 'wx' });
+      });
       if (options.replace) {
         await rename(temporary, path);
       } else if (!(await linkIfAbsent(temporary, path)) && !(await this.get(entry.key)).hit) {
@@ -106,7 +114,7 @@ export class FileCacheStore implements CacheStore {
   async claim(key: string, signal?: AbortSignal): Promise<{ lease: CacheLease } | { entry: CacheEntry }> {
     const path = this.lockPath(key);
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await this.ensureDirectory(dirname(path));
     } catch (error) {
       throw this.storeError(`cannot create the lock for cache entry ${key}`, error);
     }
@@ -281,6 +289,12 @@ export class FileCacheStore implements CacheStore {
       await unlink(aside).catch(() => undefined);
     }
     return true;
+  }
+
+  private async ensureDirectory(path: string): Promise<void> {
+    if (this.madeDirectories.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.madeDirectories.add(path);
   }
 
   /** Sorted names; a missing directory (or a file where a directory should be) reads as empty. */

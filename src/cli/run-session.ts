@@ -105,7 +105,7 @@ export interface SessionRequest {
 /** Runs to the end with progress on stderr; returns the exit code (R2). */
 export async function runSession(io: Output, request: SessionRequest): Promise<number> {
   const { flags, discovery } = request;
-  const dispatcher = await chooseDispatcher(io, flags);
+  const dispatcher = await chooseDispatcher(io, flags, Boolean(flags.quiet));
   const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
   const root = projectDir(discovery.cwd);
   const controller = new AbortController();

@@ -138,6 +138,11 @@ export class AgentCall {
     return this.finish({ kind: 'cached', value: hit.value, ...(hit.model ? { model: hit.model } : {}), from: hit.from });
   }
 
+  /** Resolves once every record write issued so far has landed. */
+  recordsWritten(): Promise<void> {
+    return this.recordWrites;
+  }
+
   /** The run stopped before this call got a concurrency slot: it never dispatches (X1, J13). */
   async cancelQueued(): Promise<AgentOutcome> {
     this.record.status = 'stopped';
@@ -313,7 +318,7 @@ export class AgentCall {
     else await appended;
     if (outcome.kind === 'completed') await this.writeCacheEntry(outcome);
     if (outcome.kind !== 'cached') context.agentFinished();
-    await this.saveRecord();
+    void this.saveRecord(); // display only: the run waits for it before it ends (recordsWritten)
     this.emitEnd(record.status as 'completed' | 'failed' | 'stopped', usage, record.error, cached);
     return outcome;
   }

@@ -197,6 +197,7 @@ class Run {
     const end = await this.host.ended;
     this.scriptEnded = true;
     await this.settleRemainingAgents();
+    await Promise.all(this.calls.map((call) => call.recordsWritten()));
     this.host.kill();
     for (const timer of this.stopTimers) clearTimeout(timer);
     this.options.signal?.removeEventListener('abort', onAbort);

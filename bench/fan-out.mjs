@@ -6,7 +6,7 @@
  * The informational "dispatch span" (first dispatch to last answer) over the ideal separates the
  * queue's efficiency from the run's fixed startup, which the whole wall includes.
  */
-import { compileIn, tempProject, timedRun, TimedDispatcher } from './support.mjs';
+import { schedulingBenchmark } from './support.mjs';
 
 const AGENTS = 1_000;
 const DELAY_MS = 50;
@@ -17,43 +17,16 @@ const BODY = `const results = await parallel(Array.from({ length: ${AGENTS} }, (
 return results.filter((result) => result !== null).length;`;
 
 export const benchmarks = [
-  {
+  schedulingBenchmark({
     name: 'fan-out efficiency',
+    label: 'fan-out',
     workload: `${AGENTS.toLocaleString('en')} agents × ${DELAY_MS} ms, concurrency ${CONCURRENCY}, no step cache; ideal ${IDEAL_MS / 1000} s`,
-    unit: '× ideal',
     target: { max: 1.1, text: `≤ 1.10 × ${IDEAL_MS / 1000} s` },
-    samples: 5,
-    async run() {
-      const project = tempProject('fan-out');
-      try {
-        const workflow = await compileIn(project, 'b', BODY);
-        const dispatcher = new TimedDispatcher({ rules: [{ delayMs: DELAY_MS }] });
-        const { ms, startedAt, endedAt } = await timedRun(
-          { workflow, dispatcher, runsDir: project.runsDir, projectRoot: project.dir, cache: {}, concurrency: CONCURRENCY, maxAgents: AGENTS },
-          { agents: AGENTS, result: AGENTS },
-        );
-        const spanMs = dispatcher.lastEnd - dispatcher.firstStart;
-        return {
-          value: ms / IDEAL_MS,
-          extras: {
-            wallMs: ms,
-            spanRatio: spanMs / IDEAL_MS,
-            beforeMs: dispatcher.firstStart - startedAt,
-            afterMs: endedAt - dispatcher.lastEnd,
-            maxRunning: dispatcher.maxRunning,
-          },
-        };
-      } finally {
-        project.remove();
-      }
-    },
-    extras: {
-      wallMs: { name: '  … wall', workload: 'whole runWorkflow()', unit: 'ms' },
-      spanRatio: { name: '  … dispatch span / ideal', workload: 'first dispatch → last answer', unit: '× ideal' },
-      // Below the concurrency, the engine cannot feed the dispatcher as fast as slots free up.
-      beforeMs: { name: '  … before the first dispatch', workload: 'run start → first dispatch', unit: 'ms' },
-      afterMs: { name: '  … after the last answer', workload: 'last answer → run end', unit: 'ms' },
-      maxRunning: { name: '  … most agents at once', workload: `dispatches in flight at once (of ${CONCURRENCY})`, unit: '' },
-    },
-  },
+    body: BODY,
+    agents: AGENTS,
+    result: AGENTS,
+    delayMs: DELAY_MS,
+    concurrency: CONCURRENCY,
+    idealMs: IDEAL_MS,
+  }),
 ];

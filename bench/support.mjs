@@ -288,3 +288,50 @@ export function settleDisk() {
 export function progress(message) {
   process.stderr.write(`${message}\n`);
 }
+
+/**
+ * A scheduling figure (fan-out, pipeline): runs `body` with every agent taking `delayMs`, no step
+ * cache, and reports the whole wall over `idealMs`, with where the rest went as extras: the
+ * dispatch span (the queue's own efficiency), time before the first dispatch (fixed start-up) and
+ * after the last answer (bookkeeping), and the most agents in flight at once.
+ */
+export function schedulingBenchmark({ name, label, workload, body, agents, result, delayMs, concurrency, idealMs, target }) {
+  return {
+    name,
+    workload,
+    unit: '× ideal',
+    target,
+    samples: 5,
+    async run() {
+      const project = tempProject(label);
+      try {
+        const workflow = await compileIn(project, 'b', body);
+        const dispatcher = new TimedDispatcher({ rules: [{ delayMs }] });
+        const { ms, startedAt, endedAt } = await timedRun(
+          { workflow, dispatcher, runsDir: project.runsDir, projectRoot: project.dir, cache: {}, concurrency, maxAgents: agents },
+          { agents, result },
+        );
+        return {
+          value: ms / idealMs,
+          extras: {
+            wallMs: ms,
+            spanRatio: (dispatcher.lastEnd - dispatcher.firstStart) / idealMs,
+            beforeMs: dispatcher.firstStart - startedAt,
+            afterMs: endedAt - dispatcher.lastEnd,
+            maxRunning: dispatcher.maxRunning,
+          },
+        };
+      } finally {
+        project.remove();
+      }
+    },
+    extras: {
+      wallMs: { name: '  … wall', workload: 'whole runWorkflow()', unit: 'ms' },
+      spanRatio: { name: '  … dispatch span / ideal', workload: 'first dispatch → last answer', unit: '× ideal' },
+      // Below the concurrency, the engine cannot feed the dispatcher as fast as slots free up.
+      beforeMs: { name: '  … before the first dispatch', workload: 'run start → first dispatch', unit: 'ms' },
+      afterMs: { name: '  … after the last answer', workload: 'last answer → run end', unit: 'ms' },
+      maxRunning: { name: '  … most agents at once', workload: `dispatches in flight at once (of ${concurrency})`, unit: '' },
+    },
+  };
+}

@@ -20,7 +20,7 @@ import type { RunDirectory } from '../runs/run-dir.js';
 import type { StepSpec } from '../cache/key.js';
 import type { CacheLease, CacheStore } from '../cache/store.js';
 import { WfError } from '../errors.js';
-import { cacheHit, type CachedFrom, type PreparedStep, type StepDecision } from './step-reuse.js';
+import { cacheHit, type CachedFrom, type PreparedStep, type StepDecision, type StepHit } from './step-reuse.js';
 
 /** How a call ended. `rejected` calls throw in the script; the others resolve (null unless completed). */
 export type AgentOutcome =
@@ -133,7 +133,7 @@ export class AgentCall {
   }
 
   /** C2: a reused step costs nothing, takes no slot and returns exactly what the live call did. */
-  private serveCached(hit: Extract<StepDecision, { kind: 'hit' }>): Promise<AgentOutcome> {
+  private serveCached(hit: StepHit): Promise<AgentOutcome> {
     this.record.reuse = { decision: 'hit', from: hit.from };
     return this.finish({ kind: 'cached', value: hit.value, ...(hit.model ? { model: hit.model } : {}), from: hit.from });
   }
@@ -173,7 +173,7 @@ export class AgentCall {
       // C3 single-flight: an identical step running elsewhere right now is awaited, not paid twice.
       try {
         const claimed = await context.store.claim(this.record.key, context.signal);
-        if ('entry' in claimed) return await this.serveCached(cacheHit(claimed.entry) as Extract<StepDecision, { kind: 'hit' }>);
+        if ('entry' in claimed) return await this.serveCached(cacheHit(claimed.entry));
         lease = claimed.lease;
       } catch (error) {
         if (context.signal.aborted) return this.cancelQueued();

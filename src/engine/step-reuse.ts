@@ -44,9 +44,10 @@ export interface CachedFrom {
 /** Why a call runs live. */
 export type LiveReason = 'new' | 'no-cache' | 'opted-out' | 'refresh' | 'from' | 'prefix' | 'expired' | 'corrupt';
 
-export type StepDecision =
-  | { kind: 'hit'; value: unknown; usage?: Usage; model?: string; from: CachedFrom }
-  | { kind: 'live'; reason: LiveReason; write: boolean; replace: boolean };
+/** A step answered from an earlier run. */
+export type StepHit = { kind: 'hit'; value: unknown; usage?: Usage; model?: string; from: CachedFrom };
+
+export type StepDecision = StepHit | { kind: 'live'; reason: LiveReason; write: boolean; replace: boolean };
 
 export interface PreparedStep {
   key: string;
@@ -200,7 +201,7 @@ export class StepReuse {
   }
 }
 
-function journalHit(step: ReplayStep): StepDecision {
+function journalHit(step: ReplayStep): StepHit {
   return {
     kind: 'hit',
     value: step.value,
@@ -210,7 +211,7 @@ function journalHit(step: ReplayStep): StepDecision {
   };
 }
 
-export function cacheHit(entry: CacheEntry): StepDecision {
+export function cacheHit(entry: CacheEntry): StepHit {
   return {
     kind: 'hit',
     value: entry.value,

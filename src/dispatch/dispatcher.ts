@@ -43,12 +43,33 @@ export interface AgentRequest {
   attempt: number;
   /** For attempt > 1: why the previous output was rejected, to be shown to the agent. */
   feedback?: string;
+  /**
+   * The run's limit on structured-output attempts (A3, default 5). A dispatcher that validates
+   * submissions inside one conversation may use up to `maxAttempts - attempt + 1` of them and
+   * reports how many it used in {@link AgentReply.attempts}.
+   */
+  maxAttempts?: number;
+  /**
+   * The directory the agent works in: the project root, or its git worktree under
+   * `isolation: 'worktree'`. File tools are confined to it; agent CLIs run in it.
+   */
+  cwd?: string;
 }
 
 /** Progress the dispatcher reports while an agent works (streaming usage feeds `budget.spent()`). */
 export type AgentEvent =
   | { type: 'usage'; usage: Usage }
-  | { type: 'activity'; text: string };
+  /** What the agent is doing now: a tool call (`read_file src/a.ts`) or a short tail of its text. */
+  | { type: 'activity'; text: string }
+  /** Something the user should know that does not fail the agent (a retry, a provider pausing on 429). */
+  | { type: 'warning'; message: string };
+
+/** A worktree an `isolation: 'worktree'` agent changed; it is kept for the user to inspect. */
+export interface WorktreeChange {
+  path: string;
+  /** `git diff --stat` of the agent's changes against the commit the worktree started from. */
+  diffStat: string;
+}
 
 export interface AgentReply {
   /** Final text, or for schema agents the submitted value (a string is parsed as a fallback, A05). */
@@ -56,6 +77,14 @@ export interface AgentReply {
   usage: Usage;
   /** The model the provider actually served, when known. */
   model?: string;
+  /** Structured-output submissions validated inside the conversation (counted against A3's limit). */
+  attempts?: number;
+  /** Tool calls the agent made. */
+  toolCalls?: number;
+  /** Cost reported by the runner itself (agent CLIs do); otherwise computed from the price table. */
+  costUsd?: number;
+  /** Set when an isolated agent left changes in its worktree. */
+  worktree?: WorktreeChange;
 }
 
 /** The parts of a request a dispatcher needs to describe what it would run. */

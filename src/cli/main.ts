@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { WfError, WfValidationError, formatDiagnostic } from '../errors.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
+import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
 import { cacheCommand } from './commands/cache/index.js';
 import { explainCommand } from './commands/explain.js';
@@ -35,7 +36,7 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showSuggestionAfterError(true);
-  for (const command of [runCommand(io, setExitCode), resumeCommand(io, setExitCode), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode)]) {
+  for (const command of [runCommand(io, setExitCode), resumeCommand(io, setExitCode), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode), doctorCommand(io, setExitCode)]) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
     program.addCommand(command);
   }

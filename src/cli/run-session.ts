@@ -9,7 +9,10 @@ import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import type { DiscoveryOptions } from '../discovery/index.js';
 import { loadMockFile } from '../dispatch/mock-file.js';
 import { createSimulator } from '../dispatch/simulate.js';
-import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { Dispatcher, Usage } from '../dispatch/dispatcher.js';
+import { chooseModel } from '../config/choose-model.js';
+import { loadConfig } from '../config/load.js';
+import { costOf, priceFor, priceTable } from '../config/prices.js';
 import { parseDuration } from '../engine/duration.js';
 import { MAX_CONCURRENCY, resolveConcurrency } from '../engine/limits.js';
 import { runWorkflow, type RunOptions, type WorkflowLoader } from '../engine/run.js';
@@ -23,6 +26,7 @@ import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
 import { exitCodeForStatus } from './exit-codes.js';
 import type { Output } from './output.js';
 import { progressLine } from './render/progress.js';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RunFlags {
@@ -80,16 +84,41 @@ export function addRunOptions(command: Command): Command {
     .option('--dry-run', 'answer every agent with a placeholder (schema agents get a minimal valid object); no model is called, no cache is used');
 }
 
-/** The dispatcher the flags ask for. (Real model dispatch arrives with its own work.) */
-export async function chooseDispatcher(io: Output, flags: Pick<RunFlags, 'dryRun' | 'mock' | 'model'>, quiet = false): Promise<Dispatcher> {
+/** What answers a run's agents, and what the run records about it. */
+export interface DispatchSetup {
+  dispatcher: Dispatcher;
+  /** The run's default model (`provider/model`), part of every step key that names none. */
+  model?: string;
+  costOf?: (model: string, usage: Usage) => number | undefined;
+}
+
+/**
+ * The dispatcher the flags ask for: the simulator (`--dry-run`), the mock (`--mock`), or real
+ * models chosen by `--model` > WF_MODEL > config > auto-detection (docs/models.md).
+ */
+export async function chooseDispatcher(io: Output, flags: Pick<RunFlags, 'dryRun' | 'mock' | 'model'>, quiet = false, cwd = process.cwd()): Promise<DispatchSetup> {
+  const fake = (dispatcher: Dispatcher): DispatchSetup => ({ dispatcher, ...(flags.model === undefined ? {} : { model: flags.model }) });
   if (flags.dryRun) {
     if (!quiet) io.err('wf: dry run: no model is called; every agent gets a placeholder answer from the simulator');
-    return createSimulator();
+    return fake(createSimulator());
   }
-  if (flags.mock) return new ScriptedDispatcher(await loadMockFile(flags.mock));
-  throw new WfUsageError('no model is configured, and this version of wf cannot call models yet', {
-    hint: 'preview the workflow with --dry-run, or answer its agents from a rules file with --mock rules.json (docs/authoring.md)',
-  });
+  if (flags.mock) return fake(new ScriptedDispatcher(await loadMockFile(flags.mock)));
+  const projectRoot = realpathSync(projectDir(cwd));
+  const loaded = loadConfig({ projectRoot });
+  const choice = await chooseModel({ ...(flags.model === undefined ? {} : { flag: flags.model }), env: process.env, loaded });
+  if (!quiet) io.err(`wf: model ${choice.model} (${choice.source})`);
+  const prices = priceTable(loaded.config);
+  // Loaded only for real runs: the AI SDK is the heaviest import wf has, and dry runs, mocks and
+  // every other command start faster without it.
+  const { createConfiguredDispatcher } = await import('../config/dispatcher.js');
+  return {
+    dispatcher: createConfiguredDispatcher({ loaded, env: process.env, projectRoot, defaultModel: choice.model }),
+    model: choice.model,
+    costOf: (model, usage) => {
+      const price = priceFor(model, prices);
+      return price === undefined ? undefined : costOf(usage, price);
+    },
+  };
 }
 
 export interface SessionRequest {
@@ -105,7 +134,7 @@ export interface SessionRequest {
 /** Runs to the end with progress on stderr; returns the exit code (R2). */
 export async function runSession(io: Output, request: SessionRequest): Promise<number> {
   const { flags, discovery } = request;
-  const dispatcher = await chooseDispatcher(io, flags, Boolean(flags.quiet));
+  const { dispatcher, model, costOf } = await chooseDispatcher(io, flags, Boolean(flags.quiet), discovery.cwd);
   const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
   const root = projectDir(discovery.cwd);
   const controller = new AbortController();
@@ -120,7 +149,8 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
     workflow: request.workflow,
     args: request.args,
     dispatcher,
-    ...(flags.model === undefined ? {} : { model: flags.model }),
+    ...(model === undefined ? {} : { model }),
+    ...(costOf ? { costOf } : {}),
     runsDir: join(root, RUNS_DIRNAME),
     projectRoot: root,
     // A dry run's placeholders must never answer a real run, so it neither reads nor writes the cache.

@@ -10,12 +10,20 @@
  */
 import { WfError } from '../errors.js';
 
-/** Token counts of one agent call. Absent optional fields were not reported by the provider. */
+/**
+ * Token counts of one agent call, summed over its model turns. Absent optional fields were not
+ * reported by the provider (absent is not zero).
+ */
 export interface Usage {
+  /** Every prompt token, cache reads and writes included (Anthropic's split is added back up). */
   input: number;
+  /** Output tokens, reasoning excluded. */
   output: number;
+  /** Reasoning ("thinking") tokens; 0 when the provider reports none. */
   reasoning: number;
+  /** The part of `input` read from the provider's prompt cache. */
   cacheRead?: number;
+  /** The part of `input` written to the provider's prompt cache. */
   cacheWrite?: number;
 }
 
@@ -33,6 +41,8 @@ export interface AgentRequest {
   phase?: string;
   /** `provider/model` or an alias; undefined means the run's default. */
   model?: string;
+  /** True when `model` is the run's default rather than the call's own choice (an agentType's model then wins). */
+  modelIsDefault?: boolean;
   /** JSON Schema (root type object) the reply must satisfy. */
   schema?: Record<string, unknown>;
   effort?: Effort;
@@ -88,7 +98,7 @@ export interface AgentReply {
 }
 
 /** The parts of a request a dispatcher needs to describe what it would run. */
-export type ProfileRequest = Pick<AgentRequest, 'model' | 'schema' | 'effort' | 'agentType' | 'isolation' | 'maxToolCalls'>;
+export type ProfileRequest = Pick<AgentRequest, 'model' | 'modelIsDefault' | 'schema' | 'effort' | 'agentType' | 'isolation' | 'maxToolCalls'>;
 
 /**
  * What a dispatcher will run for a request: the inputs of the step key (spec C1) that only the

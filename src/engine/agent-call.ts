@@ -10,7 +10,7 @@
  * in run.ts, so a refused call never gets an index (matrix A06, B04, L03).
  */
 import { messageOf, type ErrorData } from '../errors.js';
-import { AgentStoppedError, type AgentRequest, type Dispatcher, type Usage } from '../dispatch/dispatcher.js';
+import { AgentStoppedError, type AgentReply, type AgentRequest, type Dispatcher, type Usage, type WorktreeChange } from '../dispatch/dispatcher.js';
 import type { AgentOptions } from './agent-options.js';
 import type { Budget } from './budget.js';
 import type { AgentStatus, RunEvent } from './events.js';
@@ -23,8 +23,11 @@ import { WfError } from '../errors.js';
 import { cacheHit, type CachedFrom, type PreparedStep, type StepDecision, type StepHit } from './step-reuse.js';
 
 /** How a call ended. `rejected` calls throw in the script; the others resolve (null unless completed). */
+/** What a live reply adds to the record beyond its value (all optional). */
+export type ReplyDetails = Pick<AgentReply, 'toolCalls' | 'costUsd' | 'worktree'>;
+
 export type AgentOutcome =
-  | { kind: 'completed'; value: unknown; usage: Usage; model?: string }
+  | { kind: 'completed'; value: unknown; usage: Usage; model?: string; details?: ReplyDetails }
   | { kind: 'cached'; value: unknown; model?: string; from: CachedFrom }
   | { kind: 'failed'; error: string; usage: Usage }
   | { kind: 'stopped' }
@@ -44,6 +47,10 @@ export interface AgentCallContext {
   signal: AbortSignal;
   stopGraceMs: number;
   schemaAttempts: number;
+  /** The project directory agents work in (realpath'd); isolated agents get a worktree of it instead. */
+  projectRoot: string;
+  /** USD for a call's usage on a served model, from the price table; undefined when the price is unknown. */
+  costOf?(model: string, usage: Usage): number | undefined;
   emit(event: RunEvent): void;
   warn(message: string): void;
   /** A live agent finished (it may have changed the workspace). */
@@ -74,6 +81,12 @@ export interface AgentRecord {
   /** The model that served the call, when known. */
   model?: string;
   attempts?: number;
+  /** Tool calls the agent made (API and CLI agents). */
+  toolCalls?: number;
+  /** USD, from the runner's own report or the price table; absent when unknown. */
+  costUsd?: number;
+  /** An isolated agent's worktree, kept because it changed something. */
+  worktree?: WorktreeChange;
   dispatcher: string;
   queuedAt: string;
   startedAt?: string;
@@ -222,26 +235,37 @@ export class AgentCall {
       ...(record.phase === null ? {} : { phase: record.phase }),
       ...pick(record.options),
       ...(record.requestedModel === undefined ? {} : { model: record.requestedModel }),
+      ...(record.requestedModel !== undefined && record.options.model === undefined ? { modelIsDefault: true } : {}),
+      cwd: context.projectRoot,
+      maxAttempts: context.schemaAttempts,
     };
-    const once = (request: AgentRequest) =>
-      context.dispatcher.run(request, controller.signal, (event) => {
+    let details: ReplyDetails = {};
+    const once = async (request: AgentRequest) => {
+      const reply = await context.dispatcher.run(request, controller.signal, (event) => {
         if (event.type === 'usage') {
           context.budget.stream(record.index, addUsage(usageSoFar, event.usage));
           context.budgetChanged();
+        } else if (event.type === 'activity') {
+          context.emit({ type: 'agent-activity', index: record.index, label: record.label, text: event.text });
+        } else {
+          context.warn(event.message);
         }
       });
+      details = mergeDetails(details, reply);
+      return reply;
+    };
     const work = (async (): Promise<AgentOutcome> => {
       if (record.options.schema) {
         const result = await runStructured({ ...base, schema: record.options.schema }, context.schemaAttempts, once, (usage) => {
           usageSoFar = usage;
         });
         record.attempts = result.attempts;
-        return { kind: 'completed', value: result.value, usage: result.usage, ...(result.model ? { model: result.model } : {}) };
+        return { kind: 'completed', value: result.value, usage: result.usage, ...(result.model ? { model: result.model } : {}), details };
       }
       const reply = await once({ ...base, attempt: 1 });
       const text = typeof reply.output === 'string' ? reply.output : JSON.stringify(reply.output ?? '');
       if (text.trim() === '') return { kind: 'failed', error: 'the agent returned an empty reply', usage: reply.usage };
-      return { kind: 'completed', value: text, usage: reply.usage, ...(reply.model ? { model: reply.model } : {}) };
+      return { kind: 'completed', value: text, usage: reply.usage, ...(reply.model ? { model: reply.model } : {}), details };
     })();
     try {
       return await Promise.race([work, this.abandonAfterGrace(controller.signal)]);
@@ -276,6 +300,16 @@ export class AgentCall {
     });
   }
 
+  /** Tool calls, worktree and cost of a live reply; cost from the runner's report, else the price table. */
+  private recordDetails(details: ReplyDetails, usage: Usage): void {
+    const { record, context } = this;
+    if (details.toolCalls !== undefined) record.toolCalls = details.toolCalls;
+    if (details.worktree) record.worktree = details.worktree;
+    const served = record.model ?? record.requestedModel;
+    const cost = details.costUsd ?? (served === undefined ? undefined : context.costOf?.(served, usage));
+    if (cost !== undefined) record.costUsd = cost;
+  }
+
   private async finish(outcome: AgentOutcome): Promise<AgentOutcome> {
     const { context, record } = this;
     clearTimeout(this.runningRecordTimer);
@@ -292,6 +326,7 @@ export class AgentCall {
       record.result = outcome.value;
       if (outcome.model) record.model = outcome.model;
     }
+    if (outcome.kind === 'completed') this.recordDetails(outcome.details ?? {}, usage);
     if (outcome.kind === 'failed') record.error = outcome.error;
     if (outcome.kind === 'rejected') record.error = outcome.error.message;
     const cached = outcome.kind === 'cached' ? outcome.from : undefined;
@@ -383,4 +418,13 @@ export function errorData(error: unknown): ErrorData {
   if (WfError.isInstance(error)) return error.toData();
   if (error instanceof Error) return { name: error.name, code: 'WF_ERROR', message: error.message };
   return { name: 'Error', code: 'WF_ERROR', message: messageOf(error) };
+}
+
+/** Details of several dispatches of one agent (structured-output attempts): counts and costs add up. */
+function mergeDetails(so: ReplyDetails, reply: AgentReply): ReplyDetails {
+  const merged: ReplyDetails = { ...so };
+  if (reply.toolCalls !== undefined) merged.toolCalls = (so.toolCalls ?? 0) + reply.toolCalls;
+  if (reply.costUsd !== undefined) merged.costUsd = (so.costUsd ?? 0) + reply.costUsd;
+  if (reply.worktree) merged.worktree = reply.worktree;
+  return merged;
 }

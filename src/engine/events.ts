@@ -16,6 +16,8 @@ export type RunEvent =
   | { type: 'log-write'; line: string }
   | { type: 'agent-queue'; index: number; label: string; phase: string | null }
   | { type: 'agent-start'; index: number; label: string; phase: string | null }
+  /** What a running agent is doing: a tool call or a short tail of its text. */
+  | { type: 'agent-activity'; index: number; label: string; text: string }
   | {
       type: 'agent-end';
       index: number;

@@ -15,6 +15,12 @@ export interface PhaseSummary {
   usage: Usage;
 }
 
+export interface ModelUsage {
+  agents: number;
+  usage: Usage;
+  costUsd?: number;
+}
+
 export interface RunSummary {
   runId: string;
   runDir: string;
@@ -26,7 +32,12 @@ export interface RunSummary {
   agentCount: number;
   /** Agents answered from an earlier run instead of running (C2); they cost nothing. */
   cachedCount: number;
+  /** Tokens of the agents that ran live (reused steps cost nothing). */
   usage: Usage;
+  /** USD of the live agents whose price is known (config `prices` or the built-in table). */
+  costUsd?: number;
+  /** Usage and cost per served model. */
+  byModel?: Record<string, ModelUsage>;
   phases: PhaseSummary[];
   warnings: string[];
   startedAt: string;

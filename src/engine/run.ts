@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import PQueue from 'p-queue';
 import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
@@ -36,7 +37,8 @@ import {
   defaultConcurrency,
 } from './limits.js';
 import { PhaseTracker } from './phases.js';
-import type { RunStatus, RunSummary } from './run-summary.js';
+import type { ModelUsage, RunStatus, RunSummary } from './run-summary.js';
+import { addUsage } from './structured-output.js';
 import { StepReuse, type CacheOptions, type ResumeOptions } from './step-reuse.js';
 
 /** Resolves `workflow(nameOrRef)` to a compiled child (W1); throws for unknown or broken ones. */
@@ -71,6 +73,8 @@ export interface RunOptions {
   heapLimitMb?: number;
   /** A3: attempts for structured output; default 5. */
   schemaAttempts?: number;
+  /** USD for a call's usage on a served model (the price table); agents' costs add up in the summary. */
+  costOf?: (model: string, usage: Usage) => number | undefined;
   /** X1: how long a stop waits for agents and the script; default 2 s. */
   stopGraceMs?: number;
   loadWorkflow?: WorkflowLoader;
@@ -101,6 +105,7 @@ class Run {
   /** Calls waiting for a concurrency slot, and how to settle them if the run stops first. */
   private readonly waiting = new Map<number, { call: AgentCall; settle: (outcome: Promise<AgentOutcome>) => void }>();
   private readonly reuse: StepReuse;
+  private readonly projectRoot: string;
   /** The reply to send to the script when a call settles, by call index. */
   private readonly pendingReplies = new Map<number, (outcome: Outcome<unknown>) => void>();
   private readonly unsettled = new Set<Promise<unknown>>();
@@ -130,7 +135,8 @@ class Run {
     // Every running agent listens for the stop; up to 256 run at once, which is not a leak.
     setMaxListeners(0, this.abort.signal);
     for (const warning of options.workflow.warnings) this.warnings.push(formatWarning(warning));
-    const projectRoot = options.projectRoot ?? dirname(dirname(options.runsDir));
+    const projectRoot = realDirectory(options.projectRoot ?? dirname(dirname(options.runsDir)));
+    this.projectRoot = projectRoot;
     this.reuse = new StepReuse(options.dispatcher, projectRoot, options.cache, options.resume, this.now, (message) => this.warnOnce(`cache:${message}`, message));
   }
 
@@ -161,6 +167,8 @@ class Run {
       signal: this.abort.signal,
       stopGraceMs: this.stopGraceMs,
       schemaAttempts: this.options.schemaAttempts ?? DEFAULT_SCHEMA_ATTEMPTS,
+      projectRoot: this.projectRoot,
+      ...(this.options.costOf ? { costOf: this.options.costOf } : {}),
       emit: (event) => this.emit(event),
       warn: (message) => this.warnOnce(`cache:${message}`, message),
       agentFinished: () => this.reuse.agentFinished(),
@@ -417,13 +425,21 @@ class Run {
   }
 
   private summary(status: RunStatus, startedAt: number, result: unknown, error: ErrorData | null): RunSummary {
-    const usage: Usage = { input: 0, output: 0, reasoning: 0 };
+    let usage: Usage = { input: 0, output: 0, reasoning: 0 };
+    let costUsd: number | undefined;
+    const byModel: Record<string, ModelUsage> = {};
     for (const call of this.calls) {
-      const used = call.record.usage;
-      if (!used) continue;
-      usage.input += used.input;
-      usage.output += used.output;
-      usage.reasoning += used.reasoning;
+      const { usage: used, model, requestedModel, costUsd: cost, reuse } = call.record;
+      if (!used || reuse?.decision === 'hit') continue; // reused steps cost nothing in this run
+      usage = addUsage(usage, used);
+      const served = model ?? requestedModel ?? this.options.dispatcher.name;
+      const entry = (byModel[served] ??= { agents: 0, usage: { input: 0, output: 0, reasoning: 0 } });
+      entry.agents += 1;
+      entry.usage = addUsage(entry.usage, used);
+      if (cost !== undefined) {
+        costUsd = (costUsd ?? 0) + cost;
+        entry.costUsd = (entry.costUsd ?? 0) + cost;
+      }
     }
     return {
       runId: this.runId,
@@ -435,6 +451,8 @@ class Run {
       agentCount: this.calls.length,
       cachedCount: this.calls.filter((call) => call.record.reuse?.decision === 'hit' && call.record.status === 'completed').length,
       usage,
+      ...(costUsd === undefined ? {} : { costUsd }),
+      ...(Object.keys(byModel).length ? { byModel } : {}),
       phases: this.phases.summary(),
       warnings: [...this.warnings],
       startedAt: new Date(startedAt).toISOString(),
@@ -496,4 +514,13 @@ function formatWarning(warning: { message: string; location?: { file: string; li
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The project directory without symlinks: agents' file tools compare real paths against it. */
+function realDirectory(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

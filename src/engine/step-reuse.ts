@@ -106,6 +106,7 @@ export class StepReuse {
     const { options } = call;
     const profile = await profileOf(this.dispatcher, {
       ...(call.model === undefined ? {} : { model: call.model }),
+      ...(call.model !== undefined && options.model === undefined ? { modelIsDefault: true } : {}),
       ...(options.schema === undefined ? {} : { schema: options.schema }),
       ...(options.effort === undefined ? {} : { effort: options.effort }),
       ...(options.agentType === undefined ? {} : { agentType: options.agentType }),

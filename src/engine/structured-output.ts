@@ -35,8 +35,12 @@ export async function runStructured(
   const validate = validatorFor(request.schema);
   let usage: Usage = { input: 0, output: 0, reasoning: 0 };
   let feedback: string | undefined;
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    const reply = await dispatch({ ...request, attempt, ...(feedback === undefined ? {} : { feedback }) });
+  // A dispatcher that validates submissions inside its conversation (the API tool loop) reports
+  // how many it used; each of those counts as an attempt, so the limit holds across both loops.
+  let used = 0;
+  while (used < attempts) {
+    const reply = await dispatch({ ...request, attempt: used + 1, ...(feedback === undefined ? {} : { feedback }) });
+    used += Math.max(1, reply.attempts ?? 1);
     usage = addUsage(usage, reply.usage);
     onUsage(usage);
     const value = typeof reply.output === 'string' ? extractJson(reply.output) : reply.output;
@@ -45,7 +49,7 @@ export async function runStructured(
       continue;
     }
     const result = validate(value);
-    if (result.ok) return { value, usage, model: reply.model, attempts: attempt };
+    if (result.ok) return { value, usage, model: reply.model, attempts: used };
     feedback = result.errors;
   }
   throw Object.assign(new StructuredOutputError(attempts, feedback ?? 'no valid output'), { usage });

@@ -42,12 +42,12 @@ export function explainCommand(io: Output, setExitCode: (code: number) => void):
     .allowUnknownOption(true)
     .action(async (target: string, rest: string[], flags: ExplainFlags) => {
       const discovery = defaultDiscoveryOptions();
-      const dispatcher = await chooseDispatcher(io, flags, true);
+      const { dispatcher, model } = await chooseDispatcher(io, flags, true, discovery.cwd);
       const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
       const newArgs = flags.args !== undefined || flags.argsFile !== undefined || rest.length > 0;
       const common = {
         dispatcher,
-        ...(flags.model === undefined ? {} : { model: flags.model }),
+        ...(model === undefined ? {} : { model }),
         store: projectCacheStore(discovery.cwd),
         projectRoot: projectDir(discovery.cwd),
         refresh,

@@ -34,6 +34,7 @@ export interface RunFlags {
   argsFile?: string;
   concurrency?: number;
   budget?: number;
+  maxCost?: number;
   timeout?: number;
   cpuLimit?: number;
   memoryLimit?: number;
@@ -62,6 +63,12 @@ const duration = (value: string) => {
   return parsed.ms;
 };
 
+const usd = (value: string) => {
+  const number = Number(value.replace(/^\$/, ''));
+  if (!/^\s*\$?\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(number)) throw new InvalidArgumentError(`--max-cost must be an amount in USD such as 2 or 0.50, got "${value}"`);
+  return number;
+};
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The flags every command that runs a workflow takes. */
@@ -72,6 +79,7 @@ export function addRunOptions(command: Command): Command {
     .option('--model <provider/model>', 'the model of agents that name none')
     .option('--concurrency <n>', `agents running at once, 1..${MAX_CONCURRENCY}; default min(16, cpus − 2) or $WF_MAX_CONCURRENT_AGENTS`, integer('--concurrency', 1, MAX_CONCURRENCY))
     .option('--budget <tokens>', 'token budget (output + reasoning); agent() throws once it is spent', integer('--budget', 0, Number.MAX_SAFE_INTEGER))
+    .option('--max-cost <usd>', 'cost ceiling in USD (from the price table); agent() throws once it is spent', usd)
     .option('--timeout <duration>', 'wall-clock limit of the run, e.g. 30s, 10m; default none', duration)
     .option('--cpu-limit <duration>', 'CPU time the script itself may use; default 10s', duration)
     .option('--memory-limit <mb>', 'heap limit of the sandbox in MB; default 128', integer('--memory-limit', 8, 8192))
@@ -159,6 +167,7 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
     loadWorkflow: request.loadWorkflow ?? workflowLoader(discovery),
     concurrency: flags.concurrency ?? resolveConcurrency(process.env.WF_MAX_CONCURRENT_AGENTS),
     budget: flags.budget ?? null,
+    maxCostUsd: flags.maxCost ?? null,
     timeoutMs: flags.timeout ?? null,
     ...(flags.cpuLimit === undefined ? {} : { cpuLimitMs: flags.cpuLimit }),
     ...(flags.memoryLimit === undefined ? {} : { heapLimitMb: flags.memoryLimit }),

@@ -43,7 +43,7 @@ async function runIsolated(
   try {
     reply = await inner.run({ ...request, cwd: worktree.path }, signal, onEvent);
   } catch (error) {
-    const change = undefined as WorktreeChange|undefined;
+    const change = await finishQuietly(worktree, onEvent);
     if (change) {
       onEvent?.({ type: 'warning', message: `the agent's changes were kept in ${change.path}` });
       throw withKeptPath(error, change.path);

@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rmdir, stat, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WfError, messageOf, type WfErrorOptions } from '../errors.js';
+import { WfError, type WfErrorOptions } from '../errors.js';
 import { AgentStoppedError, type WorktreeChange } from './dispatcher.js';
 
 /** A worktree could not be made, inspected or removed. */

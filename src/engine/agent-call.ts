@@ -307,7 +307,12 @@ export class AgentCall {
     if (details.worktree) record.worktree = details.worktree;
     const served = record.model ?? record.requestedModel;
     const cost = details.costUsd ?? (served === undefined ? undefined : context.costOf?.(served, usage));
-    if (cost !== undefined) record.costUsd = cost;
+    if (cost !== undefined) {
+      record.costUsd = cost;
+      context.budget.addCost(cost);
+    } else if (served !== undefined && context.budget.maxCostUsd !== null) {
+      context.warn(`--max-cost: the price of ${served} is unknown, so its agents are not counted (add it under "prices" in .boocode/config.json)`);
+    }
   }
 
   private async finish(outcome: AgentOutcome): Promise<AgentOutcome> {

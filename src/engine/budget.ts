@@ -4,7 +4,7 @@
  * cost nothing. The ceiling is hard: a call that would start at or past the total is refused.
  */
 import type { Usage } from '../dispatch/dispatcher.js';
-import { BudgetExhaustedError } from './errors.js';
+import { BudgetExhaustedError, CostBudgetExhaustedError } from './errors.js';
 
 export function billable(usage: Usage): number {
   return usage.output + usage.reasoning;
@@ -13,8 +13,22 @@ export function billable(usage: Usage): number {
 export class Budget {
   private settled = 0;
   private readonly streaming = new Map<number, number>();
+  private costSpent = 0;
 
-  constructor(readonly total: number | null) {}
+  /** `maxCostUsd` (B3) counts the cost of agents that have ended, from the price table. */
+  constructor(
+    readonly total: number | null,
+    readonly maxCostUsd: number | null = null,
+  ) {}
+
+  /** USD spent by this run's live agents that have ended. */
+  spentUsd(): number {
+    return this.costSpent;
+  }
+
+  addCost(usd: number): void {
+    this.costSpent += usd;
+  }
 
   spent(): number {
     let live = 0;
@@ -24,6 +38,7 @@ export class Budget {
 
   /** Throws if no new agent may start (B2). */
   check(): void {
+    if (this.maxCostUsd !== null && this.costSpent >= this.maxCostUsd) throw new CostBudgetExhaustedError(this.costSpent, this.maxCostUsd);
     if (this.total === null) return;
     const spent = this.spent();
     if (spent >= this.total) throw new BudgetExhaustedError(spent, this.total);

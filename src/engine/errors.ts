@@ -14,6 +14,16 @@ export class BudgetExhaustedError extends WfError {
   }
 }
 
+/** B3: the run's cost ceiling (`--max-cost`) is reached; same behaviour as the token budget. */
+export class CostBudgetExhaustedError extends WfError {
+  constructor(spentUsd: number, maxUsd: number) {
+    super('WF_BUDGET_EXHAUSTED', `budget exhausted: $${spentUsd.toFixed(4)} of $${maxUsd.toFixed(4)} spent`, {
+      hint: 'raise it with --max-cost; costs come from the price table (docs/models.md)',
+    });
+    this.name = 'CostBudgetExhaustedError';
+  }
+}
+
 export class AgentLimitError extends WfError {
   constructor(limit: number) {
     super('WF_AGENT_LIMIT', `agent limit reached: a workflow run can start at most ${limit} agents`, {

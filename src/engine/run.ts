@@ -63,6 +63,8 @@ export interface RunOptions {
   concurrency?: number;
   /** B1: token budget; null or undefined for none. */
   budget?: number | null;
+  /** B3: cost ceiling in USD, counted with `costOf`; null or undefined for none. */
+  maxCostUsd?: number | null;
   /** L2; default 1000. */
   maxAgents?: number;
   /** Wall-clock limit of the run in ms (L4); default none. */
@@ -127,7 +129,7 @@ class Run {
   constructor(private readonly options: RunOptions) {
     this.now = options._internal?.now ?? Date.now;
     this.runId = (options._internal?.generateRunId ?? (() => generateRunId(this.now())))();
-    this.budget = new Budget(options.budget ?? null);
+    this.budget = new Budget(options.budget ?? null, options.maxCostUsd ?? null);
     this.queue = new PQueue({ concurrency: options.concurrency ?? defaultConcurrency() });
     this.maxAgents = options.maxAgents ?? DEFAULT_MAX_AGENTS;
     this.stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;

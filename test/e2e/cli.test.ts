@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 const BIN = resolve(__dirname, '../../bin/wf.js');
@@ -30,11 +30,11 @@ function project(files: Record<string, string> = {}, withExamples = false): stri
   return dir;
 }
 
-function wf(args: string[], cwd: string, options: { signalAfter?: { text: string; signal: NodeJS.Signals } } = {}): Promise<Result> {
+function wf(args: string[], cwd: string, options: { signalAfter?: { text: string; signal: NodeJS.Signals }; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, HOME: join(cwd, 'home'), OPENAI_API_KEY: 'sk-e2e-secret' },
+      env: { PATH: process.env.PATH, HOME: join(cwd, 'home'), OPENAI_API_KEY: 'sk-e2e-secret', ...options.env },
     });
     let stdout = '';
     let stderr = '';
@@ -120,11 +120,13 @@ describe('CLI end to end', () => {
     }
   });
 
-  test('R2 without --dry-run or --mock the run is refused with a hint, exit 2', async () => {
+  test('R2 with no model configured or found, the run is refused naming each way to get one, exit 2', async () => {
     const dir = project({ 'ok.js': `${META('ok')}return 1` });
-    const result = await wf(['run', 'ok.js'], dir);
+    // No key, no CLI on PATH, nothing listening where Ollama would be.
+    const result = await wf(['run', 'ok.js'], dir, { env: { OPENAI_API_KEY: undefined, PATH: dirname(process.execPath), OLLAMA_HOST: '127.0.0.1:9' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--dry-run/);
+    expect(result.stderr).toMatch(/no model is configured/);
+    for (const way of ['--model', 'WF_MODEL', 'config.json', 'ANTHROPIC_API_KEY', 'Ollama', 'claude or codex', '--dry-run']) expect(result.stderr).toContain(way);
   });
 
   test('AR2 args from --args, --args-file, a bare text and --key flags declared in meta.args', async () => {

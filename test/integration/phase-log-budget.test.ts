@@ -132,4 +132,18 @@ describe('B: budget', () => {
     const child = 'export const meta = { name: "c", description: "d" };\nconst seen = budget.spent(); await agent("c1"); try { await agent("c2") } catch (e) { return [seen, "ceiling"] } return [seen, "no ceiling"]';
     expect(await resultOf('await agent("p"); return await workflow("c")', { budget: 100, rules: [{ usage: { output: 60 } }], files: { 'c.js': child } })).toEqual([60, 'ceiling']);
   });
+
+  test('B3 --max-cost: an agent that starts once the cost ceiling is reached throws; costs land in the summary and records', async () => {
+    // Every call costs $0.30 by this price function; the ceiling is $0.50, so the third is refused.
+    const costOf = (model: string, usage: { output: number }) => (model === 'mock' ? usage.output * 0.01 : undefined);
+    const { summary, agentRecords } = await runScript('const out = []; for (const p of ["a", "b", "c"]) { try { out.push(await agent(p)) } catch (e) { out.push(e.message) } } return out', {
+      maxCostUsd: 0.5,
+      costOf,
+      rules: [{ usage: { output: 30 } }],
+    });
+    expect(summary.result).toEqual(['done: a', 'done: b', 'budget exhausted: $0.6000 of $0.5000 spent']);
+    expect(summary.costUsd).toBeCloseTo(0.6, 10);
+    expect(summary.byModel?.mock).toMatchObject({ agents: 2 });
+    expect(agentRecords().map((record) => record.costUsd)).toEqual([0.3, 0.3]);
+  });
 });

@@ -17,7 +17,7 @@ export function requiredString(input: Record<string, unknown>, key: string, opti
 }
 
 /** An optional string; `fallback` when absent (null counts as absent: some models send it). */
-export function optionalString(input: Record<string, unknown>, key: string, fallback: string, options: { maxLength?: number } = {}): string;
+export function optionalString(input: Record<string, unknown>, key: string, fallback: string, options?: { maxLength?: number }): string;
 export function optionalString(input: Record<string, unknown>, key: string, fallback?: undefined, options?: { maxLength?: number }): string | undefined;
 export function optionalString(input: Record<string, unknown>, key: string, fallback?: string, options: { maxLength?: number } = {}): string | undefined {
   const value = input[key];

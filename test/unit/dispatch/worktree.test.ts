@@ -367,6 +367,23 @@ describe('createAgentWorktree', () => {
     expect(existsSync(first.path)).toBe(true);
   });
 
+  it('retries a git command while another process holds the worktree’s index lock', async () => {
+    const repo = makeRepo();
+    const worktree = await createAgentWorktree({ projectRoot: repo, runId: RUN_ID, index: 0, label: 'locked' });
+    writeFileSync(path.join(worktree.path, 'new.txt'), 'n\n');
+    const lock = path.resolve(worktree.path, git(worktree.path, 'rev-parse', '--git-path', 'index.lock').trim());
+    writeFileSync(lock, ''); // what a concurrent `git add` in that worktree would hold
+    const release = setTimeout(() => rmSync(lock), 150);
+    try {
+      const change = await worktree.finish(); // its `git add -A` fails on the lock at first
+      expect(change?.diffStat).toContain('new.txt');
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      clearTimeout(release);
+      rmSync(lock, { force: true });
+    }
+  });
+
   it('adds the ignore rule to an existing .boocode/worktrees/.gitignore that lacks it', async () => {
     const repo = makeRepo();
     mkdirSync(path.join(repo, '.boocode', 'worktrees'), { recursive: true });

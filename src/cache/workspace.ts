@@ -2,7 +2,7 @@
  * What an agent can read, as a digest for its step key (spec C1, C3): the workspace fingerprint
  * (git tree of HEAD plus the dirty state, or a content walk outside git) and the digest of the
  * files an author declared with `reads: { files }`. It never reads git's index lock, never follows
- * a symlink out of the project, and never lets wf's own `.boocode/runs|cache` change a key.
+ * a symlink out of the project, and never lets wf's own `.boocode/runs|cache|worktrees` change a key.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,9 +21,9 @@ const DEFAULT_MAX_FILES = 20_000;
 const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 
 // wf writes runs and cache entries while a run goes on; hashing them would change every key.
-const OWN_STATE = /(^|\/)\.boocode\/(runs|cache)(\/|$)/;
+const OWN_STATE = /(^|\/)\.boocode\/(runs|cache|worktrees)(\/|$)/;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
-const GLOB_IGNORE = ['**/.git/**', '**/.boocode/runs/**', '**/.boocode/cache/**'];
+const GLOB_IGNORE = ['**/.git/**', '**/.boocode/runs/**', '**/.boocode/cache/**', '**/.boocode/worktrees/**'];
 
 // Variables that would point git at another repository than the one holding `root` (they are set,
 // for example, while a git hook runs the tests).

@@ -166,6 +166,10 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
 
 function startError(options: AgentProcessOptions, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // spawn reports a missing working directory as ENOENT too.
+  if (code === 'ENOENT' && !isDirectory(options.cwd)) {
+    return new CliError('WF_CLI_FAILED', `\`${options.bin}\` could not be started: its working directory ${options.cwd} does not exist`, { cause: error });
+  }
   if (code === 'ENOENT') return new CliNotFoundError(options.bin, { cause: error, ...(options.notFoundHint === undefined ? {} : { hint: options.notFoundHint }) });
   return new CliError('WF_CLI_FAILED', `\`${options.bin}\` could not be started: ${messageOf(error)}`, { cause: error });
 }
@@ -186,6 +190,14 @@ export function resolveBinary(name: string, PATH: string, cwd: string = process.
     if (isExecutable(path)) return path;
   }
   return undefined;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isExecutable(path: string): boolean {

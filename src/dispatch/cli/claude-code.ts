@@ -4,7 +4,7 @@
  *
  * Posture: read-only by default (`--tools` and `--allowedTools` Read, Grep, Glob, WebFetch,
  * WebSearch with `--permission-mode dontAsk`, which denies anything not pre-approved instead of
- * asking). An `isolation: 'worktree'` agent runs in its own worktree (`request.cwd`) and may also
+ * asking, and `--strict-mcp-config` so that no configured MCP server adds tools). An `isolation: 'worktree'` agent runs in its own worktree (`request.cwd`) and may also
  * Edit and Write there (`--permission-mode acceptEdits`). Never `bypassPermissions`, never
  * `IS_SANDBOX`: as root the CLI refuses bypass mode, and setting IS_SANDBOX would claim an
  * isolation that does not exist.
@@ -128,25 +128,27 @@ export function claudeArgs(request: Pick<AgentRequest, 'model' | 'schema' | 'iso
     '--append-system-prompt',
     claudePreamble(request),
     '--no-session-persistence',
+    // No MCP servers from the user's config: their tools are outside `--tools`, so outside the posture.
+    '--strict-mcp-config',
   ];
   if (model !== undefined) args.push('--model', model);
   if (request.schema) args.push('--json-schema', JSON.stringify(request.schema));
   return args;
 }
 
-function replyFrom(state: ClaudeState, process: AgentProcessResult, request: AgentRequest): AgentReply {
+function replyFrom(state: ClaudeState, exit: AgentProcessResult, request: AgentRequest): AgentReply {
   const usage = state.usage;
-  const stderrTail = tailForMessage(process.stderrTail);
+  const stderrTail = tailForMessage(exit.stderrTail);
   const result = state.result;
   if (result?.isError) {
     throw cliFailure(`claude: ${state.error ?? result.subtype}`, `${state.lastText ?? ''}\n${stderrTail}`, { loginHint: LOGIN_HINT, usage, stderrTail });
   }
   if (result === undefined) {
     const how =
-      process.exitCode !== null && process.exitCode !== 0
-        ? `exited with code ${process.exitCode}`
-        : process.signal !== null
-          ? `was killed by ${process.signal}`
+      exit.exitCode !== null && exit.exitCode !== 0
+        ? `exited with code ${exit.exitCode}`
+        : exit.signal !== null
+          ? `was killed by ${exit.signal}`
           : 'ended without a result';
     const detail = stderrTail !== '' ? stderrTail : state.lastText ?? '';
     throw cliFailure(`claude ${how}${detail === '' ? '' : `: ${detail}`}`, `${state.lastText ?? ''}\n${stderrTail}`, { loginHint: LOGIN_HINT, usage, stderrTail });

@@ -157,7 +157,7 @@ function strip(value: unknown, schemaIn: unknown, root: Schema, depth: number): 
   if (depth > 64 || value === null || typeof value !== 'object') return value;
   const schema = resolveRef(schemaIn, root);
   if (!isObject(schema)) return value;
-  let current = value;
+  let current: unknown = value;
   if (Array.isArray(schema.allOf)) {
     for (const member of schema.allOf) current = strip(current, member, root, depth + 1);
   }

@@ -21,7 +21,7 @@ const STAT_BATCH = 64;
 export const globTool: AgentTool = {
   name: 'glob',
   description:
-    'Find files by glob pattern (e.g. "**/*.ts", "src/**/test_*.py", "*.{json,yaml}") inside the project, newest first. ' +
+    'Find files by glob pattern (e.g. "**/*.ts", "src/**/test_*.py", "*.{json,yaml}") inside the project, newest first. Symbolic links are not followed. ' +
     `Returns at most ${GLOB_MAX_RESULTS} paths relative to the project root. Skips .git, node_modules, dist, build and similar.`,
   inputSchema: {
     type: 'object',

@@ -33,10 +33,10 @@ type Mode = 'content' | 'files' | 'count';
 export const grepTool: AgentTool = {
   name: 'grep',
   description:
-    'Search file contents with a JavaScript regular expression (e.g. "function\\\\s+load", "TODO|FIXME"). ' +
+    'Search file contents with a JavaScript regular expression (e.g. "function\\s+load", "TODO|FIXME"). ' +
     'mode "content" (default) prints matching lines as "path:line: text", "files" lists matching files, "count" counts matches per file. ' +
     '`glob` narrows the files (e.g. "**/*.ts"); `context` adds lines around each match. ' +
-    `At most ${GREP_MAX_MATCHES} matches; skips binary files, files over 1 MB, and .git, node_modules, dist, build and similar.`,
+    `At most ${GREP_MAX_MATCHES} matches; skips binary files, files over 1 MB, symbolic links, and .git, node_modules, dist, build and similar.`,
   inputSchema: {
     type: 'object',
     properties: {

@@ -110,7 +110,7 @@ export const DEFAULT_READ_DENYLIST: readonly string[] = Object.freeze([
   'id_dsa*',
   'id_ecdsa*',
   'id_ed25519*',
-  'id_* (SSH private keys: no extension)',
+  'id_* (no extension: SSH private keys)',
   '.npmrc',
   '.netrc',
   '.git/config',

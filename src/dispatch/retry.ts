@@ -79,7 +79,8 @@ export function classifyError(error: unknown, now: number = Date.now()): ErrorCl
   if (isAbortLike(error)) return { kind: 'aborted', retryable: false, message: messageOf(error) };
 
   const api = findInChain(error, (candidate): candidate is APICallError => APICallError.isInstance(candidate));
-  if (api && api.statusCode !== undefined) {
+  // A 2xx APICallError is a response that failed while being read (a dropped stream): its cause decides.
+  if (api && api.statusCode !== undefined && api.statusCode >= 400) {
     return classifyStatus(api.statusCode, api.responseHeaders, api.responseBody, providerMessage(api), now);
   }
 

@@ -69,7 +69,9 @@ export function createConfiguredDispatcher(options: ConfiguredDispatcherOptions)
       const routed = { ...request, model: formatModelSpec(spec) };
       const cli = clis[spec.provider];
       if (!cli) return target.run(routed, signal, onEvent);
-      return limiters.get(spec.provider, cli.concurrency).run(() => target.run(routed, signal, onEvent), signal);
+      const reply = await limiters.get(spec.provider, cli.concurrency).run(() => target.run(routed, signal, onEvent), signal);
+      // CLIs report the bare id they ran (`claude-sonnet-4-5-20250929`); records say provider/model everywhere.
+      return reply.model && !reply.model.includes('/') ? { ...reply, model: `${spec.provider}/${reply.model}` } : reply;
     },
   };
 

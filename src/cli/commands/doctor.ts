@@ -60,13 +60,19 @@ async function diagnose(flag: string | undefined): Promise<DoctorReport> {
       return version ? { ...status, version } : status;
     }),
   );
-  const search = loaded.config.web?.search === 'none' ? undefined : searchBackendFromEnv(loaded.config.web?.search ? { ...env, WF_SEARCH_PROVIDER: loaded.config.web.search } : env);
+  let search: string | null = null;
+  try {
+    const backend = loaded.config.web?.search === 'none' ? undefined : searchBackendFromEnv(loaded.config.web?.search ? { ...env, WF_SEARCH_PROVIDER: loaded.config.web.search } : env);
+    search = backend?.name ?? null;
+  } catch (error) {
+    search = `misconfigured: ${messageOf(error)}`;
+  }
   return {
     projectRoot,
     config: { files: loaded.sources.map((source) => source.path), ...(configError ? { error: configError } : {}) },
     model,
     providers,
-    search: search?.name ?? null,
+    search,
     node: process.version,
   };
 }

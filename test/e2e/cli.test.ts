@@ -129,6 +129,29 @@ describe('CLI end to end', () => {
     for (const way of ['--model', 'WF_MODEL', 'config.json', 'ANTHROPIC_API_KEY', 'Ollama', 'claude or codex', '--dry-run']) expect(result.stderr).toContain(way);
   });
 
+  test('wf doctor lists providers in detection order and the model wf run would use, never a key', async () => {
+    const dir = project();
+    const found = await wf(['doctor'], dir, { env: { PATH: dirname(process.execPath), OLLAMA_HOST: '127.0.0.1:9' } });
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toMatch(/ok\s+openai\s+OPENAI_API_KEY is set/);
+    expect(found.stdout).toContain('wf run would use: openai/gpt-5-mini');
+    expect(found.stdout).not.toContain('sk-e2e-secret');
+    const json = JSON.parse((await wf(['doctor', '--json'], dir, { env: { PATH: dirname(process.execPath), OLLAMA_HOST: '127.0.0.1:9' } })).stdout);
+    expect(json.providers.map((status: { provider: string }) => status.provider)).toEqual(['anthropic', 'openai', 'ollama', 'claude-code', 'codex']);
+    const nothing = await wf(['doctor'], dir, { env: { OPENAI_API_KEY: undefined, PATH: dirname(process.execPath), OLLAMA_HOST: '127.0.0.1:9' } });
+    expect(nothing.code).toBe(1);
+    expect(nothing.stdout).toContain('wf run would stop: no model is configured');
+  });
+
+  test('a config file with an unknown key stops the run with exit 2, naming the file and the key', async () => {
+    const dir = project({ 'ok.js': `${META('ok')}return await agent("x")` });
+    writeFileSync(join(dir, '.boocode', 'config.json'), JSON.stringify({ model: 'openai/gpt-5-mini', agentTypes: { r: { tool: ['read_file'] } } }));
+    const result = await wf(['run', 'ok.js'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(join('.boocode', 'config.json'));
+    expect(result.stderr).toContain('agentTypes.r.tool');
+  });
+
   test('AR2 args from --args, --args-file, a bare text and --key flags declared in meta.args', async () => {
     const dir = project({
       'echo.js': 'export const meta = { name: "echo", description: "d", args: { type: ["object", "string", "array"], properties: { depth: { type: "string" }, n: { type: "integer" }, deep: { type: "boolean" } } } };\nreturn args',

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { abortableSleep } from '../abortable-sleep.js';
 import { messageOf, WfError } from '../errors.js';
 import { CacheKeyError, CacheStoreError } from './errors.js';
 import type { CacheEntry, CacheLease, CacheListing, CacheLookup, CacheStats, CacheStore } from './store.js';
@@ -125,7 +126,7 @@ export class FileCacheStore implements CacheStore {
       const lookup = await this.get(key);
       if (lookup.hit) return { entry: lookup.entry };
       if (await this.removeIfStale(key, path)) continue;
-      await sleep(POLL_MS, signal);
+      await abortableSleep(POLL_MS, signal);
     }
   }
 
@@ -443,23 +444,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;

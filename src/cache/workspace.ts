@@ -11,6 +11,7 @@ import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { glob } from 'tinyglobby';
+import { gitEnv } from '../git-env.js';
 import { WfUsageError } from '../errors.js';
 import { ReadsOutsideProjectError, WorkspaceTooLargeError } from './workspace-errors.js';
 
@@ -24,19 +25,6 @@ const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 const OWN_STATE = /(^|\/)\.boocode\/(runs|cache|worktrees)(\/|$)/;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 const GLOB_IGNORE = ['**/.git/**', '**/.boocode/runs/**', '**/.boocode/cache/**', '**/.boocode/worktrees/**'];
-
-// Variables that would point git at another repository than the one holding `root` (they are set,
-// for example, while a git hook runs the tests).
-const GIT_REDIRECTS = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_NAMESPACE',
-  'GIT_PREFIX',
-];
 
 /** Caps of the outside-git walk; the defaults are 20,000 files and 200 MiB. */
 export interface WorkspaceLimits {
@@ -160,8 +148,7 @@ export async function filesDigest(root: string, patterns: string[]): Promise<{ d
 // --- git -------------------------------------------------------------------------------------
 
 async function git(cwd: string, args: string[]): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
-  for (const name of GIT_REDIRECTS) delete env[name];
+  const env = gitEnv();
   const { stdout } = await execFileAsync('git', args, {
     cwd,
     env,

@@ -12,6 +12,7 @@
  *   up with an error that says how long it asked for, rather than silently sleeping for minutes.
  */
 import { APICallError } from 'ai';
+import { abortableSleep } from '../abortable-sleep.js';
 import { WfError, messageOf } from '../errors.js';
 
 export type ErrorKind = 'auth' | 'quota' | 'rate' | 'overloaded' | 'server' | 'network' | 'client' | 'aborted' | 'unknown';
@@ -252,24 +253,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
   }
 }
 
-/** Resolves after `ms`, or rejects with the abort reason as soon as `signal` aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { abortableSleep };
 
 /** `2.0 s`, `0.3 s`, `90 s`. */
 export function formatSeconds(ms: number): string {

@@ -16,6 +16,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rmdir, stat, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gitEnv } from '../git-env.js';
 import { WfError, type WfErrorOptions } from '../errors.js';
 import { AgentStoppedError, type WorktreeChange } from './dispatcher.js';
 
@@ -72,18 +73,6 @@ const LOCK_ATTEMPTS = 5;
 const LOCK_BACKOFF_MS = 100;
 /** Directory names tried when `<index>-<slug>` is already taken (a kept worktree of an earlier attempt). */
 const NAME_ATTEMPTS = 20;
-
-// Variables that would point git at another repository than the one asked about.
-const GIT_REDIRECTS = [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
-  'GIT_NAMESPACE',
-  'GIT_PREFIX',
-];
 
 /** Creates the worktree an isolated agent works in. See {@link AgentWorktree}. */
 export async function createAgentWorktree(options: AgentWorktreeOptions): Promise<AgentWorktree> {
@@ -252,8 +241,7 @@ const gitStderr = new WeakMap<Error, string>();
 
 /** Runs git in `cwd` and resolves its stdout; rejects with a {@link WorktreeError} carrying git's stderr. */
 function git(cwd: string, args: string[]): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' };
-  for (const name of GIT_REDIRECTS) delete env[name];
+  const env = gitEnv({ GIT_TERMINAL_PROMPT: '0' });
   return new Promise((resolve, reject) => {
     execFile(
       'git',

@@ -4,11 +4,12 @@
  * in-process tools confined to the project. The AI SDK v6 speaks the wire; config/ resolves which
  * endpoint, key and tools a request gets (`resolve`).
  */
-import { canonicalJson, sha256Hex } from '../../cache/canonical-json.js';
+import { sha256Hex } from '../../cache/canonical-json.js';
 import { AgentStoppedError, type AgentEvent, type AgentReply, type AgentRequest, type DispatchProfile, type Dispatcher, type ProfileRequest } from '../dispatcher.js';
 import { ProviderLimiters } from '../provider-limiter.js';
 import type { RetryOptions } from '../retry.js';
-import type { AgentTool, SearchBackend, WebPolicy } from '../tools/tool.js';
+import { toolDigest } from '../tools/index.js';
+import type { SearchBackend, WebPolicy } from '../tools/tool.js';
 import type { ResolvedAgent } from './endpoint.js';
 import { runAgentLoop } from './loop.js';
 import { createLanguageModel, effortSettings } from './models.js';
@@ -20,6 +21,8 @@ import { buildSystemPrompt } from './preamble.js';
  */
 export const API_HARNESS_VERSION = 1;
 export const API_HARNESS = `api@${API_HARNESS_VERSION}`;
+
+export { toolDigest };
 
 export interface ApiDispatcherOptions {
   /** Which endpoint, model, tools and system prompt a request gets. May throw a WfError (unknown model/provider). */
@@ -112,9 +115,4 @@ export function apiProfile(request: ProfileRequest, agent: ResolvedAgent): Dispa
     tools: agent.tools.map((tool) => ({ name: tool.name, digest: toolDigest(tool) })),
     readsWorkspace: agent.tools.some((tool) => tool.readsWorkspace),
   };
-}
-
-/** SHA-256 of the canonical JSON of what defines a tool for the model and for wf. */
-export function toolDigest(tool: AgentTool): string {
-  return sha256Hex(canonicalJson({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema, version: tool.version }));
 }

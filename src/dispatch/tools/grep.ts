@@ -5,12 +5,13 @@
  *
  * Catastrophic regexes: JS regexes backtrack, so a pattern such as `(a+)+$` can take exponential
  * time on a short line, and a synchronous `RegExp#test` cannot be interrupted. The guards here are
- * a pattern length limit, matching line by line, and lines cut to {@link MATCH_LINE_CHARS}
- * characters before matching, which bound the input of any single match. The residual risk is a
- * deliberately exponential pattern on one line of a few dozen characters: that still blocks the
- * event loop until it finishes. Running the matcher in a worker with a hard kill would remove it;
- * for read-only tools driven by the project's own models this is accepted for now.
+ * a pattern length limit, a refusal of nested quantifiers (safe-regex2's star-height check, the
+ * same one schema preflight uses), matching line by line, and lines cut to
+ * {@link MATCH_LINE_CHARS} characters before matching. The residual risk is an exponential
+ * alternation the heuristic misses (`(a|aa)*$`) on one line: that still blocks the event loop
+ * until it finishes. Running the matcher in a worker with a hard kill would remove it.
  */
+import isSafeRegex from 'safe-regex2';
 import { looksBinary } from './binary.js';
 import { listMatching, checkPattern, type Match } from './glob.js';
 import { optionalBoolean, optionalChoice, optionalInteger, optionalString, requiredString } from './input.js';
@@ -91,11 +92,14 @@ export const grepTool: AgentTool = {
 };
 
 function compile(pattern: string, ignoreCase: boolean): RegExp {
+  let regex: RegExp;
   try {
-    return new RegExp(pattern, ignoreCase ? 'i' : '');
+    regex = new RegExp(pattern, ignoreCase ? 'i' : '');
   } catch (error) {
     throw new ToolError(`invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}`);
   }
+  if (!isSafeRegex(regex)) throw new ToolError(`regular expression ${JSON.stringify(pattern)} nests quantifiers (like (a+)+), which can take exponential time; simplify it`);
+  return regex;
 }
 
 /**

@@ -96,6 +96,10 @@ describe('grep', () => {
     expect(await toolError(grep({ pattern: 'a'.repeat(501) }))).toContain('too long');
   });
 
+  it('refuses nested quantifiers, which could freeze wf on one line', async () => {
+    expect(await toolError(grep({ pattern: '(a+)+$' }))).toContain('nests quantifiers');
+  });
+
   it('refuses paths outside the root and bad options', async () => {
     await toolError(grep({ pattern: 'x', path: '../outside' }));
     expect(await toolError(grep({ pattern: 'x', path: 'src/link.ts' }))).toContain('outside');

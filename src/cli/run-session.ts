@@ -10,9 +10,6 @@ import type { DiscoveryOptions } from '../discovery/index.js';
 import { loadMockFile } from '../dispatch/mock-file.js';
 import { createSimulator } from '../dispatch/simulate.js';
 import type { Dispatcher, Usage } from '../dispatch/dispatcher.js';
-import { chooseModel } from '../config/choose-model.js';
-import { loadConfig } from '../config/load.js';
-import { costOf, priceFor, priceTable } from '../config/prices.js';
 import { parseDuration } from '../engine/duration.js';
 import { MAX_CONCURRENCY, resolveConcurrency } from '../engine/limits.js';
 import { runWorkflow, type RunOptions, type WorkflowLoader } from '../engine/run.js';
@@ -111,14 +108,19 @@ export async function chooseDispatcher(io: Output, flags: Pick<RunFlags, 'dryRun
     return fake(createSimulator());
   }
   if (flags.mock) return fake(new ScriptedDispatcher(await loadMockFile(flags.mock)));
+  // Loaded only for real runs: config validation (zod) and the AI SDK are the heaviest imports wf
+  // has, and dry runs, mocks and every other command start faster without them.
+  const [{ loadConfig }, { chooseModel }, { costOf, priceFor, priceTable }, { createConfiguredDispatcher }] = await Promise.all([
+    import('../config/load.js'),
+    import('../config/choose-model.js'),
+    import('../config/prices.js'),
+    import('../config/dispatcher.js'),
+  ]);
   const projectRoot = realpathSync(projectDir(cwd));
   const loaded = loadConfig({ projectRoot });
   const choice = await chooseModel({ ...(flags.model === undefined ? {} : { flag: flags.model }), env: process.env, loaded });
   if (!quiet) io.err(`wf: model ${choice.model} (${choice.source})`);
   const prices = priceTable(loaded.config);
-  // Loaded only for real runs: the AI SDK is the heaviest import wf has, and dry runs, mocks and
-  // every other command start faster without it.
-  const { createConfiguredDispatcher } = await import('../config/dispatcher.js');
   return {
     dispatcher: createConfiguredDispatcher({ loaded, env: process.env, projectRoot, defaultModel: choice.model }),
     model: choice.model,

@@ -5,11 +5,9 @@
  */
 import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
-import { chooseModel, type ModelChoice } from '../../config/choose-model.js';
-import { detectProviders, findOnPath, type ProviderStatus } from '../../config/detect.js';
-import { loadConfig, type LoadedConfig } from '../../config/load.js';
-import { cliVersion } from '../../dispatch/cli/index.js';
-import { searchBackendFromEnv } from '../../dispatch/tools/index.js';
+import type { ModelChoice } from '../../config/choose-model.js';
+import type { ProviderStatus } from '../../config/detect.js';
+import type { LoadedConfig } from '../../config/load.js';
 import { messageOf, WfError } from '../../errors.js';
 import { projectDir } from '../../runs/project-dir.js';
 import type { Output } from '../output.js';
@@ -36,6 +34,14 @@ export function doctorCommand(io: Output, setExitCode: (code: number) => void): 
 }
 
 async function diagnose(flag: string | undefined): Promise<DoctorReport> {
+  // Imported here so that other commands do not pay for config validation and the tools.
+  const [{ chooseModel }, { detectProviders, findOnPath }, { loadConfig }, { cliVersion }, { searchBackendFromEnv }] = await Promise.all([
+    import('../../config/choose-model.js'),
+    import('../../config/detect.js'),
+    import('../../config/load.js'),
+    import('../../dispatch/cli/index.js'),
+    import('../../dispatch/tools/index.js'),
+  ]);
   const projectRoot = realpathSync(projectDir(process.cwd()));
   const env = process.env;
   let loaded: LoadedConfig = { config: {}, sources: [] };

@@ -99,6 +99,7 @@ describe('real dispatch, end to end', () => {
     // gpt-5-mini: $0.25 / $2 per million, cache reads $0.025
     const expected = (1000 * 0.25 + 200 * 0.025 + 45 * 2) / 1e6;
     expect(record.costUsd).toBeCloseTo(expected, 12);
+    expect(result.stderr).toMatch(/run completed in .*: 2 agents, 1245 tokens, \$0\.0003;/);
     expect(record.byModel['openai/gpt-5-mini']).toMatchObject({ agents: 2 });
     const agents = readdirSync(join(dir, '.boocode', 'runs', summary.runId, 'agents')).map((name) => JSON.parse(readFileSync(join(dir, '.boocode', 'runs', summary.runId, 'agents', name), 'utf8')));
     expect(agents.find((agent) => agent.label === 'reader')).toMatchObject({ toolCalls: 1, model: 'openai/gpt-5-mini', status: 'completed' });

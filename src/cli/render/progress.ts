@@ -31,11 +31,17 @@ export function progressLine(event: RunEvent): string | null {
       const { summary } = event;
       const tokens = summary.usage.input + summary.usage.output + summary.usage.reasoning;
       const cached = summary.cachedCount > 0 ? ` (${summary.cachedCount} cached)` : '';
-      return `wf: run ${summary.status} in ${formatDuration(summary.durationMs)}: ${summary.agentCount} agent${summary.agentCount === 1 ? '' : 's'}${cached}, ${tokens} tokens; ${summary.runDir}`;
+      const cost = summary.costUsd === undefined ? '' : `, ${formatUsd(summary.costUsd)}`;
+      return `wf: run ${summary.status} in ${formatDuration(summary.durationMs)}: ${summary.agentCount} agent${summary.agentCount === 1 ? '' : 's'}${cached}, ${tokens} tokens${cost}; ${summary.runDir}`;
     }
     default:
       return null;
   }
+}
+
+/** Dollars with enough digits to see a small run's cost: $0.0042, $1.27. */
+export function formatUsd(usd: number): string {
+  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
 }
 
 /** "from run wf_…" (the resumed run's journal) or "cache, from run wf_…" (the project's cache). */

@@ -2,6 +2,7 @@
  * The library API of wf. The CLI is one client of it; tests and other tools are others.
  * Each function takes one options object; errors are WfError subclasses (see ./errors.ts).
  */
+import { realpathSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { compileWorkflow } from './compile/index.js';
@@ -17,6 +18,7 @@ import {
 import { WfUsageError } from './errors.js';
 import { runWorkflow, type RunOptions, type WorkflowLoader } from './engine/run.js';
 import type { RunSummary } from './engine/run-summary.js';
+import type { Dispatcher, Usage } from './dispatch/dispatcher.js';
 import { projectDir, runsDirFor } from './runs/project-dir.js';
 import { CACHE_DIRNAME, FileCacheStore } from './cache/file-store.js';
 import { validatorFor } from './schema/index.js';
@@ -49,7 +51,9 @@ export type { CacheOptions, ResumeOptions, CachedFrom, LiveReason } from './engi
 export { prepareResume, type ResumeRequest, type PreparedResume } from './engine/resume.js';
 export { explainRun, type ExplainOptions, type ExplainReport, type ExplainedCall } from './engine/explain.js';
 export { UnknownRunError, NothingToResumeError, RunInProgressError } from './runs/errors.js';
-export type { DispatchProfile, ProfileRequest } from './dispatch/dispatcher.js';
+export type { DispatchProfile, ProfileRequest, WorktreeChange } from './dispatch/dispatcher.js';
+export type { WfConfig } from './config/schema.js';
+export { ConfigError, NoModelError, UnknownModelError } from './config/errors.js';
 
 /** Reads and compiles one workflow file. Throws WfValidationError with every problem found. */
 export async function loadWorkflowFile(file: string): Promise<CompiledWorkflow> {
@@ -140,6 +144,47 @@ export interface RunTargetOptions extends Omit<RunOptions, 'workflow' | 'runsDir
   discovery?: DiscoveryOptions;
   /** Defaults to `<project>/.boocode/runs` for the discovery cwd. */
   runsDir?: string;
+}
+
+/** What answers a run's agents when real models do (`wf run` without `--dry-run`/`--mock`). */
+export interface ModelSetup {
+  dispatcher: Dispatcher;
+  /** The run's default model (`provider/model`) and where it came from (`--model`, a config file, detection). */
+  model: string;
+  source: string;
+  /** USD of a call from the price table (config `prices` over the built-in one). */
+  costOf: (model: string, usage: Usage) => number | undefined;
+}
+
+/**
+ * The dispatcher `wf run` uses with real models: the project's and user's config files, the
+ * default model (`model` > WF_MODEL > config > auto-detection) and the price table (docs/models.md).
+ * Pass its `dispatcher`, `model` and `costOf` to {@link run}. Throws NoModelError (code
+ * WF_NO_MODEL) when nothing is configured or found, ConfigError for a bad config file.
+ */
+export async function configuredModels(options: { cwd?: string; model?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ModelSetup> {
+  // Imported on demand: config validation and the AI SDK are the heaviest parts of wf, and
+  // dry runs, mocks and the other commands do not need them.
+  const [{ loadConfig }, { chooseModel }, { costOf, priceFor, priceTable }, { createConfiguredDispatcher }] = await Promise.all([
+    import('./config/load.js'),
+    import('./config/choose-model.js'),
+    import('./config/prices.js'),
+    import('./config/dispatcher.js'),
+  ]);
+  const env = options.env ?? process.env;
+  const projectRoot = realpathSync(projectDir(options.cwd ?? process.cwd()));
+  const loaded = loadConfig({ projectRoot });
+  const choice = await chooseModel({ ...(options.model === undefined ? {} : { flag: options.model }), env, loaded });
+  const prices = priceTable(loaded.config);
+  return {
+    dispatcher: createConfiguredDispatcher({ loaded, env, projectRoot, defaultModel: choice.model }),
+    model: choice.model,
+    source: choice.source,
+    costOf: (model, usage) => {
+      const price = priceFor(model, prices);
+      return price === undefined ? undefined : costOf(usage, price);
+    },
+  };
 }
 
 /** The step cache of the project that `cwd` belongs to: `<project>/.boocode/cache`. */

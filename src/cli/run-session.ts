@@ -16,14 +16,13 @@ import { runWorkflow, type RunOptions, type WorkflowLoader } from '../engine/run
 import type { RunSummary } from '../engine/run-summary.js';
 import type { ResumeOptions } from '../engine/step-reuse.js';
 import { formatLocation, WfUsageError } from '../errors.js';
-import { projectCacheStore, workflowLoader } from '../index.js';
+import { configuredModels, projectCacheStore, workflowLoader } from '../index.js';
 import { projectDir } from '../runs/project-dir.js';
 import { RUNS_DIRNAME } from '../runs/run-dir.js';
 import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
 import { exitCodeForStatus } from './exit-codes.js';
 import type { Output } from './output.js';
 import { progressLine } from './render/progress.js';
-import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RunFlags {
@@ -108,27 +107,9 @@ export async function chooseDispatcher(io: Output, flags: Pick<RunFlags, 'dryRun
     return fake(createSimulator());
   }
   if (flags.mock) return fake(new ScriptedDispatcher(await loadMockFile(flags.mock)));
-  // Loaded only for real runs: config validation (zod) and the AI SDK are the heaviest imports wf
-  // has, and dry runs, mocks and every other command start faster without them.
-  const [{ loadConfig }, { chooseModel }, { costOf, priceFor, priceTable }, { createConfiguredDispatcher }] = await Promise.all([
-    import('../config/load.js'),
-    import('../config/choose-model.js'),
-    import('../config/prices.js'),
-    import('../config/dispatcher.js'),
-  ]);
-  const projectRoot = realpathSync(projectDir(cwd));
-  const loaded = loadConfig({ projectRoot });
-  const choice = await chooseModel({ ...(flags.model === undefined ? {} : { flag: flags.model }), env: process.env, loaded });
-  if (!quiet) io.err(`wf: model ${choice.model} (${choice.source})`);
-  const prices = priceTable(loaded.config);
-  return {
-    dispatcher: createConfiguredDispatcher({ loaded, env: process.env, projectRoot, defaultModel: choice.model }),
-    model: choice.model,
-    costOf: (model, usage) => {
-      const price = priceFor(model, prices);
-      return price === undefined ? undefined : costOf(usage, price);
-    },
-  };
+  const setup = await configuredModels({ cwd, ...(flags.model === undefined ? {} : { model: flags.model }) });
+  if (!quiet) io.err(`wf: model ${setup.model} (${setup.source})`);
+  return setup;
 }
 
 export interface SessionRequest {

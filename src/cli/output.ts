@@ -7,6 +7,8 @@ export interface Output {
   err(text: string): void;
   /** Whether stderr is a terminal (progress may then use colour; not yet). */
   readonly errIsTty: boolean;
+  /** Whether stdout is a terminal: a result's markdown report is printed for people, JSON for programs. */
+  readonly outIsTty?: boolean;
 }
 
 export function processOutput(): Output {
@@ -14,5 +16,6 @@ export function processOutput(): Output {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     errIsTty: Boolean(process.stderr.isTTY),
+    outIsTty: Boolean(process.stdout.isTTY),
   };
 }

@@ -18,7 +18,7 @@ import type { ResumeOptions } from '../engine/step-reuse.js';
 import { formatLocation, WfUsageError } from '../errors.js';
 import { configuredModels, projectCacheStore, workflowLoader } from '../index.js';
 import { projectDir } from '../runs/project-dir.js';
-import { RUNS_DIRNAME } from '../runs/run-dir.js';
+import { reportOf, RUNS_DIRNAME } from '../runs/run-dir.js';
 import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
 import { exitCodeForStatus } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -37,6 +37,8 @@ export interface RunFlags {
   maxAgents?: number;
   model?: string;
   json?: boolean;
+  /** Print the result's markdown report even when stdout is not a terminal. */
+  report?: boolean;
   mock?: string;
   dryRun?: boolean;
   quiet?: boolean;
@@ -83,6 +85,7 @@ export function addRunOptions(command: Command): Command {
     .option('--no-cache', 'run every agent live instead of reusing completed steps (results are still stored)')
     .option('--refresh <selector>', 'run matching agents live: a label glob, phase:<name> or key:<prefix> (repeatable)', collect)
     .option('--json', 'print the final run summary as one JSON object on stdout')
+    .option('--report', "print the result's markdown report even when stdout is not a terminal")
     .option('-q, --quiet', 'no progress lines on stderr')
     .addOption(new Option('--mock <file>', 'answer agents from a mock rules file instead of a model').conflicts('dryRun'))
     .option('--dry-run', 'answer every agent with a placeholder (schema agents get a minimal valid object); no model is called, no cache is used');
@@ -169,17 +172,21 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  report(io, summary, Boolean(flags.json));
+  report(io, summary, Boolean(flags.json), Boolean(flags.report));
   return exitCodeForStatus(summary.status);
 }
 
-function report(io: Output, summary: RunSummary, json: boolean): void {
+function report(io: Output, summary: RunSummary, json: boolean, markdownReport: boolean): void {
   if (json) {
     io.out(JSON.stringify(summary, null, 2));
     return;
   }
   if (summary.status === 'completed') {
-    io.out(typeof summary.result === 'string' ? summary.result : JSON.stringify(summary.result, null, 2));
+    // A result with a markdown `report` (the catalog's convention) shows the report to a person at
+    // a terminal and the JSON to a pipe; both are in the run directory (report.md, result.json).
+    const markdown = reportOf(summary.result);
+    if (markdown !== undefined && (io.outIsTty || markdownReport)) io.out(markdown);
+    else io.out(typeof summary.result === 'string' ? summary.result : JSON.stringify(summary.result, null, 2));
     return;
   }
   if (summary.status === 'stopped') {

@@ -217,6 +217,7 @@ class Run {
     await this.journal.append({ type: 'run-end', status, endedAt: new Date(this.now()).toISOString(), ...(error ? { error } : {}) });
     await this.journal.close();
     await this.runDir.writeRunRecord({ ...this.record(status, startedAt, result, error), ...summary });
+    if (status === 'completed') await this.runDir.writeResult(result);
     this.emit({ type: 'run-end', summary });
     return summary;
   }

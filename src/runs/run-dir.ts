@@ -40,6 +40,17 @@ export class RunDirectory {
     return writeAtomically(join(this.path, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
   }
 
+  /**
+   * The script's return value as `result.json`, and its `report` field (a catalog convention: the
+   * human-readable markdown of a result object) as `report.md`.
+   */
+  async writeResult(result: unknown): Promise<void> {
+    if (result === undefined || result === null) return;
+    await writeAtomically(join(this.path, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const report = reportOf(result);
+    if (report !== undefined) await writeAtomically(join(this.path, 'report.md'), report.endsWith('\n') ? report : `${report}\n`);
+  }
+
   writeAgentRecord(index: number, record: unknown): Promise<void> {
     return writeAtomically(join(this.agentsDir, `${String(index).padStart(4, '0')}.json`), `${JSON.stringify(record, null, 2)}\n`);
   }
@@ -50,6 +61,13 @@ export class RunDirectory {
     this.logChain = this.logChain.then(() => appendFile(this.logPath, text)).catch(() => undefined);
     return this.logChain;
   }
+}
+
+/** A result's markdown report: the `report` string of a result object, by the catalog's convention. */
+export function reportOf(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return undefined;
+  const report = (result as { report?: unknown }).report;
+  return typeof report === 'string' && report.trim() !== '' ? report : undefined;
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {

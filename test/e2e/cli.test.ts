@@ -129,6 +129,18 @@ describe('CLI end to end', () => {
     for (const way of ['--model', 'WF_MODEL', 'config.json', 'ANTHROPIC_API_KEY', 'Ollama', 'claude or codex', '--dry-run']) expect(result.stderr).toContain(way);
   });
 
+  test('a result with a markdown report: JSON on a pipe, the report with --report, both in the run directory', async () => {
+    const dir = project({ 'rep.js': `${META('rep')}return { answer: 42, report: "# Answer\\n\\n- 42" }` });
+    const piped = await wf(['run', 'rep.js', '--dry-run'], dir);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toEqual({ answer: 42, report: '# Answer\n\n- 42' });
+    const shown = await wf(['run', 'rep.js', '--dry-run', '--report'], dir);
+    expect(shown.stdout).toBe('# Answer\n\n- 42\n');
+    const runDir = /(\/\S+\/\.boocode\/runs\/wf_[\w-]+)/.exec(shown.stderr)![1]!;
+    expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toBe('# Answer\n\n- 42\n');
+    expect(JSON.parse(readFileSync(join(runDir, 'result.json'), 'utf8'))).toEqual({ answer: 42, report: '# Answer\n\n- 42' });
+  });
+
   test('wf doctor lists providers in detection order and the model wf run would use, never a key', async () => {
     const dir = project();
     const found = await wf(['doctor'], dir, { env: { PATH: dirname(process.execPath), OLLAMA_HOST: '127.0.0.1:9' } });

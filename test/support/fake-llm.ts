@@ -94,6 +94,8 @@ export interface FakeLlm {
   /** `url + '/v1'`: @ai-sdk/anthropic appends `/messages` to its base URL. */
   anthropicBaseURL: string;
   enqueue(...steps: FakeStep[]): void;
+  /** Answers requests that find the queue empty (undefined: HTTP 500 "unexpected call" as before). */
+  respond(responder: ((request: RecordedRequest) => FakeStep | undefined) | undefined): void;
   /** Steps not consumed yet. */
   readonly pending: number;
   requests: RecordedRequest[];
@@ -108,6 +110,7 @@ let sequence = 0;
 
 export async function startFakeLlm(): Promise<FakeLlm> {
   const queue: FakeStep[] = [];
+  let responder: ((request: RecordedRequest) => FakeStep | undefined) | undefined;
   const requests: RecordedRequest[] = [];
   const unexpected: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -146,7 +149,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       json(res, 404, { error: { message: `fake-llm: no route for ${req.method} ${path}` } });
       return;
     }
-    const step = queue[0];
+    // An empty queue falls back to the responder, if one is set (whole-workflow runs whose calls
+    // arrive in no fixed order answer each request from its content).
+    const step = queue[0] ?? responder?.(recorded);
     if (!step) {
       unexpected.push(recorded);
       json(res, 500, errorBody(wire, 500, `fake-llm: unexpected call to ${path} (no step queued)`));
@@ -157,7 +162,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       json(res, 500, errorBody(wire, 500, `fake-llm: the request to ${path} did not match the next step`));
       return;
     }
-    queue.shift();
+    if (queue[0] === step) queue.shift();
     const streaming = body?.stream === true;
     const model = step.model ?? (typeof body?.model === 'string' ? body.model : 'fake-model');
     switch (step.kind) {
@@ -210,6 +215,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     openaiBaseURL: `${url}/v1`,
     anthropicBaseURL: `${url}/v1`,
     enqueue: (...added) => void queue.push(...added),
+    respond: (next) => {
+      responder = next;
+    },
     get pending() {
       return queue.length;
     },

@@ -22,10 +22,10 @@ import type { CacheLease, CacheStore } from '../cache/store.js';
 import { WfError } from '../errors.js';
 import { cacheHit, type CachedFrom, type PreparedStep, type StepDecision, type StepHit } from './step-reuse.js';
 
-/** How a call ended. `rejected` calls throw in the script; the others resolve (null unless completed). */
 /** What a live reply adds to the record beyond its value (all optional). */
 export type ReplyDetails = Pick<AgentReply, 'toolCalls' | 'costUsd' | 'worktree'>;
 
+/** How a call ended. `rejected` calls throw in the script; the others resolve (null unless completed). */
 export type AgentOutcome =
   | { kind: 'completed'; value: unknown; usage: Usage; model?: string; details?: ReplyDetails }
   | { kind: 'cached'; value: unknown; model?: string; from: CachedFrom }
@@ -331,7 +331,9 @@ export class AgentCall {
       record.result = outcome.value;
       if (outcome.model) record.model = outcome.model;
     }
+    // A failed agent's tokens were spent too: they count for its cost and for --max-cost.
     if (outcome.kind === 'completed') this.recordDetails(outcome.details ?? {}, usage);
+    else if ((outcome.kind === 'failed' || outcome.kind === 'rejected') && usage.input + usage.output + usage.reasoning > 0) this.recordDetails({}, usage);
     if (outcome.kind === 'failed') record.error = outcome.error;
     if (outcome.kind === 'rejected') record.error = outcome.error.message;
     const cached = outcome.kind === 'cached' ? outcome.from : undefined;

@@ -12,11 +12,12 @@
  * `max_tool_calls` is enforced here (Claude Code has only `--max-turns`): tool_use blocks are
  * counted as they stream, and the process group is stopped when the count goes over.
  */
-import { AgentStoppedError, type AgentEvent, type AgentReply, type AgentRequest, type DispatchProfile, type Dispatcher, type ProfileRequest } from '../dispatcher.js';
-import { childEnv, runAgentProcess, type AgentProcessResult } from './agent-process.js';
+import { sha256Hex } from '../../cache/canonical-json.js';
+import type { AgentEvent, AgentReply, AgentRequest, DispatchProfile, Dispatcher, ProfileRequest } from '../dispatcher.js';
+import { childEnv, type AgentProcessResult } from './agent-process.js';
 import { foldClaudeEvent, initialClaudeState, type ClaudeState } from './claude-events.js';
-import { cliModel, eventPump, linkedController, promptWithFeedback, sha256, tailForMessage } from './common.js';
-import { CliFailedError, ToolCallLimitError, cliFailure } from './errors.js';
+import { cliModel, promptWithFeedback, runFolded, tailForMessage } from './common.js';
+import { CliFailedError, cliFailure } from './errors.js';
 
 export interface ClaudeCodeOptions {
   /** The `claude` binary: a name on PATH or a path. Default `claude`. */
@@ -65,44 +66,29 @@ export function createClaudeCodeDispatcher(options: ClaudeCodeOptions): Dispatch
       model: `${PROVIDER}/${model ?? 'default'}`,
       tools: tools.map((name) => ({ name, digest: name })),
       readsWorkspace: true,
-      system: sha256(claudePreamble(request)),
+      system: sha256Hex(claudePreamble(request)),
     };
   };
 
   const run = async (request: AgentRequest, signal: AbortSignal, onEvent?: (event: AgentEvent) => void): Promise<AgentReply> => {
-    if (signal.aborted) throw new AgentStoppedError();
-    const args = claudeArgs(request);
     const limit = request.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
-    const pump = eventPump(onEvent);
-    const { controller, unlink } = linkedController(signal);
-    let state: ClaudeState = initialClaudeState();
-    let overLimit = false;
-    let result: AgentProcessResult;
-    try {
-      result = await runAgentProcess({
+    const { state, result } = await runFolded<ClaudeState>({
+      cli: 'claude',
+      process: {
         bin,
-        args,
+        args: claudeArgs(request),
         cwd: request.cwd ?? options.projectRoot,
         env: childEnv(options.env ?? process.env, CLAUDE_ENV),
         stdin: promptWithFeedback(request),
-        signal: controller.signal,
         notFoundHint: NOT_FOUND_HINT,
         ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
-        onLine: (event) => {
-          if (overLimit) return;
-          state = foldClaudeEvent(state, event);
-          pump(state.activity, state.usage);
-          if (state.toolCalls > limit) {
-            overLimit = true;
-            controller.abort();
-          }
-        },
-      });
-    } finally {
-      unlink();
-    }
-    if (signal.aborted) throw new AgentStoppedError();
-    if (overLimit) throw new ToolCallLimitError('claude', limit, { usage: state.usage });
+      },
+      signal,
+      ...(onEvent ? { onEvent } : {}),
+      limit,
+      initial: initialClaudeState(),
+      fold: foldClaudeEvent,
+    });
     return replyFrom(state, result, request);
   };
 

@@ -14,11 +14,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256Hex } from '../../cache/canonical-json.js';
 import { AgentStoppedError, type AgentEvent, type AgentReply, type AgentRequest, type DispatchProfile, type Dispatcher, type Effort, type ProfileRequest } from '../dispatcher.js';
-import { childEnv, runAgentProcess, type AgentProcessResult } from './agent-process.js';
+import { childEnv, type AgentProcessResult } from './agent-process.js';
 import { foldCodexEvent, initialCodexState, type CodexState } from './codex-events.js';
-import { cliModel, eventPump, linkedController, promptWithFeedback, sha256, tailForMessage } from './common.js';
-import { CliFailedError, ToolCallLimitError, cliFailure } from './errors.js';
+import { cliModel, promptWithFeedback, runFolded, tailForMessage } from './common.js';
+import { CliFailedError, cliFailure } from './errors.js';
 import { stripNullOptionals, toStrictSchema } from './strict-schema.js';
 
 export interface CodexOptions {
@@ -72,20 +73,14 @@ export function createCodexDispatcher(options: CodexOptions): Dispatcher {
       ...(request.effort === undefined ? {} : { params: { reasoningEffort: REASONING_EFFORT[request.effort] } }),
       tools: [{ name: 'shell', digest: `sandbox=${sandbox}` }],
       readsWorkspace: true,
-      system: sha256(codexPreamble(request)),
+      system: sha256Hex(codexPreamble(request)),
     };
   };
 
   const run = async (request: AgentRequest, signal: AbortSignal, onEvent?: (event: AgentEvent) => void): Promise<AgentReply> => {
     if (signal.aborted) throw new AgentStoppedError();
     const cwd = request.cwd ?? options.projectRoot;
-    const limit = request.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
-    const pump = eventPump(onEvent);
     let schemaDir: string | undefined;
-    const { controller, unlink } = linkedController(signal);
-    let state: CodexState = initialCodexState();
-    let overLimit = false;
-    let result: AgentProcessResult;
     try {
       let schemaFile: string | undefined;
       if (request.schema) {
@@ -93,33 +88,28 @@ export function createCodexDispatcher(options: CodexOptions): Dispatcher {
         schemaFile = join(schemaDir, 'output-schema.json');
         await writeFile(schemaFile, JSON.stringify(toStrictSchema(request.schema)));
       }
-      result = await runAgentProcess({
-        bin,
-        args: codexArgs(request, cwd, schemaFile),
-        cwd,
-        env: childEnv(options.env ?? process.env, CODEX_ENV),
-        stdin: `${codexPreamble(request)}\n\n${promptWithFeedback(request)}`,
-        signal: controller.signal,
-        notFoundHint: NOT_FOUND_HINT,
-        ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
-        onLine: (event) => {
-          if (overLimit) return;
-          state = foldCodexEvent(state, event);
-          pump(state.activity, state.usage);
-          if (state.toolCalls > limit) {
-            overLimit = true;
-            controller.abort();
-          }
+      const { state, result } = await runFolded<CodexState>({
+        cli: 'codex',
+        process: {
+          bin,
+          args: codexArgs(request, cwd, schemaFile),
+          cwd,
+          env: childEnv(options.env ?? process.env, CODEX_ENV),
+          stdin: `${codexPreamble(request)}\n\n${promptWithFeedback(request)}`,
+          notFoundHint: NOT_FOUND_HINT,
+          ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
         },
+        signal,
+        ...(onEvent ? { onEvent } : {}),
+        limit: request.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS,
+        initial: initialCodexState(),
+        fold: foldCodexEvent,
       });
+      for (const warning of state.warnings) onEvent?.({ type: 'warning', message: `codex: ${warning}` });
+      return replyFrom(state, result, request);
     } finally {
-      unlink();
       if (schemaDir !== undefined) await rm(schemaDir, { recursive: true, force: true }).catch(() => undefined);
     }
-    if (signal.aborted) throw new AgentStoppedError();
-    if (overLimit) throw new ToolCallLimitError('codex', limit, { usage: state.usage });
-    for (const warning of state.warnings) onEvent?.({ type: 'warning', message: `codex: ${warning}` });
-    return replyFrom(state, result, request);
   };
 
   return { name: PROVIDER, run, profile };

@@ -1,7 +1,8 @@
-/** Pieces both agent-CLI dispatchers share: model specs, prompts, aborts, events. */
-import { createHash } from 'node:crypto';
+/** Pieces both agent-CLI dispatchers share: model specs, prompts, the watched process run. */
 import { WfUsageError } from '../../errors.js';
-import type { AgentEvent, AgentRequest, Usage } from '../dispatcher.js';
+import { AgentStoppedError, type AgentEvent, type AgentRequest, type Usage } from '../dispatcher.js';
+import { runAgentProcess, type AgentProcessOptions, type AgentProcessResult } from './agent-process.js';
+import { ToolCallLimitError } from './errors.js';
 
 /**
  * The model part of `<provider>/<model>`: undefined (the CLI's own default) for no model, the bare
@@ -24,12 +25,61 @@ export function promptWithFeedback(request: AgentRequest): string {
   return `${request.prompt}\n\nYour previous answer was rejected: ${request.feedback}\nAnswer again, correcting that.`;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** What both CLIs' event folds keep that the run itself watches. */
+export interface FoldedState {
+  activity: string[];
+  usage: Usage;
+  toolCalls: number;
+}
+
+export interface FoldedRun<S extends FoldedState> {
+  /** Short CLI name for errors (`claude`, `codex`). */
+  cli: string;
+  process: Omit<AgentProcessOptions, 'signal' | 'onLine'>;
+  signal: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+  /** Tool calls allowed; one more stops the process (`max_tool_calls`). */
+  limit: number;
+  initial: S;
+  fold: (state: S, event: unknown) => S;
+}
+
+/**
+ * Runs an agent CLI, folding its JSONL events into a state, forwarding activity and usage as they
+ * come, and stopping it once it makes more tool calls than allowed. Throws AgentStoppedError after
+ * an abort and ToolCallLimitError past the limit; otherwise returns the final state and exit.
+ */
+export async function runFolded<S extends FoldedState>(run: FoldedRun<S>): Promise<{ state: S; result: AgentProcessResult }> {
+  if (run.signal.aborted) throw new AgentStoppedError();
+  const pump = eventPump(run.onEvent);
+  const { controller, unlink } = linkedController(run.signal);
+  let state = run.initial;
+  let overLimit = false;
+  let result: AgentProcessResult;
+  try {
+    result = await runAgentProcess({
+      ...run.process,
+      signal: controller.signal,
+      onLine: (event) => {
+        if (overLimit) return;
+        state = run.fold(state, event);
+        pump(state.activity, state.usage);
+        if (state.toolCalls > run.limit) {
+          overLimit = true;
+          controller.abort();
+        }
+      },
+    });
+  } finally {
+    unlink();
+  }
+  if (run.signal.aborted) throw new AgentStoppedError();
+  if (overLimit) throw new ToolCallLimitError(run.cli, run.limit, { usage: state.usage });
+  return { state, result };
 }
 
 /** An AbortController that follows `outer` and can also be aborted on its own (the tool-call limit). */
-export function linkedController(outer: AbortSignal): { controller: AbortController; unlink: () => void } {
+function linkedController(outer: AbortSignal): { controller: AbortController; unlink: () => void } {
   const controller = new AbortController();
   const forward = () => controller.abort(outer.reason);
   if (outer.aborted) forward();
@@ -38,7 +88,7 @@ export function linkedController(outer: AbortSignal): { controller: AbortControl
 }
 
 /** Emits the activity lines added since the last call and usage when it changed. */
-export function eventPump(onEvent: ((event: AgentEvent) => void) | undefined): (activity: string[], usage: Usage) => void {
+function eventPump(onEvent: ((event: AgentEvent) => void) | undefined): (activity: string[], usage: Usage) => void {
   let emitted = 0;
   let lastUsage = '';
   return (activity, usage) => {

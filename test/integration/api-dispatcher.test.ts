@@ -216,7 +216,7 @@ describe.each(['openai', 'anthropic'] as const)('API dispatcher over the %s wire
     }
   });
 
-  it('ends a schema agent on a valid submit_result call', async () => {
+  it('A3 ends a schema agent on a valid submit_result call', async () => {
     const h = await harness(kind);
     h.fake.enqueue(toolCalls([{ name: 'submit_result', args: { answer: 'yes' } }]));
     const reply = await h.run({ schema: SCHEMA });
@@ -229,7 +229,7 @@ describe.each(['openai', 'anthropic'] as const)('API dispatcher over the %s wire
     expect(systemText(request!)).toContain('call the submit_result tool exactly once');
   });
 
-  it('sends an invalid submission back with the validation errors and counts attempts', async () => {
+  it('A3 sends an invalid submission back with the validation errors and counts attempts', async () => {
     const h = await harness(kind);
     h.fake.enqueue(toolCalls([{ name: 'submit_result', args: { answer: 7 }, id: 'call_s1' }]), toolCalls([{ name: 'submit_result', args: { answer: 'seven' } }]));
     const reply = await h.run({ schema: SCHEMA, feedback: 'answer must be a word' });
@@ -253,7 +253,7 @@ describe.each(['openai', 'anthropic'] as const)('API dispatcher over the %s wire
     expect(h.fake.pending).toBe(0);
   });
 
-  it('nudges a schema agent that answers in text once, then returns the text', async () => {
+  it('A3 nudges a schema agent that answers in text once, then returns the text', async () => {
     const h = await harness(kind);
     h.fake.enqueue(text('{"answer": "draft"}'), text('```json\n{"answer": "final"}\n```'));
     const reply = await h.run({ schema: SCHEMA });
@@ -400,7 +400,7 @@ describe.each(['openai', 'anthropic'] as const)('API dispatcher over the %s wire
     expect(lastUserText(last)).toMatch(/used all 2 tool calls/);
   });
 
-  it('forces submit_result as the only tool for a schema agent over its budget', async () => {
+  it('A3 forces submit_result as the only tool for a schema agent over its budget', async () => {
     const h = await harness(kind);
     h.fake.enqueue(toolCalls([{ name: 'read_file', args: { path: 'a' } }]), toolCalls([{ name: 'submit_result', args: { answer: 'done' } }]));
     const reply = await h.run({ schema: SCHEMA, maxToolCalls: 1 });

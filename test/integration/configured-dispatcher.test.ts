@@ -44,7 +44,7 @@ function dispatcher(config: WfConfig = {}, env: NodeJS.ProcessEnv = {}): Dispatc
 const request = (extra: Partial<AgentRequest> = {}): AgentRequest => ({ runId: 'wf_test', index: 0, prompt: 'hello', label: 'a', attempt: 1, cwd: root, ...extra });
 
 describe('the configured dispatcher', () => {
-  it("the call's model wins; else its agentType's; else the run default", async () => {
+  it("A2 model: the call's model wins; else its agentType's; else the run default", async () => {
     const d = dispatcher();
     expect((await d.profile!({ model: 'openai/gpt-5-nano', agentType: 'thinker' })).model).toBe('openai/gpt-5-nano');
     expect((await d.profile!({ model: 'openai/gpt-5-mini', modelIsDefault: true, agentType: 'thinker' })).model).toBe('openai/gpt-5');
@@ -52,7 +52,7 @@ describe('the configured dispatcher', () => {
     expect((await d.profile!({})).model).toBe('openai/gpt-5-mini');
   });
 
-  it('an agentType chooses the tools and the system prompt, and both are in the step key profile', async () => {
+  it('A2 agentType: an agentType chooses the tools and the system prompt, and both are in the step key profile', async () => {
     const d = dispatcher();
     const reader = await d.profile!({ agentType: 'reader' });
     expect(reader.tools?.map((tool) => tool.name)).toEqual(['read_file']);
@@ -88,7 +88,7 @@ describe('the configured dispatcher', () => {
     expect(events).toContainEqual({ type: 'warning', message: expect.stringMatching(/agentType "Explore" is not defined/) });
   });
 
-  it('a Claude alias on a non-Claude default runs on the default with a warning', async () => {
+  it('A2 model: a Claude alias on a non-Claude default runs on the default with a warning', async () => {
     const events: AgentEvent[] = [];
     llm.enqueue(text('ok'));
     const reply = await dispatcher().run(request({ model: 'haiku' }), new AbortController().signal, (event) => events.push(event));

@@ -102,7 +102,7 @@ function request(overrides: Partial<AgentRequest> = {}): AgentRequest {
 const signal = () => new AbortController().signal;
 
 describe('withWorktrees', () => {
-  it('removes the worktree of an agent that changed nothing; no reply.worktree; only the main worktree is left', async () => {
+  it('A2 isolation: removes the worktree of an agent that changed nothing; no reply.worktree; only the main worktree is left', async () => {
     const repo = makeRepo();
     const { dispatcher, calls } = fakeAgent((cwd) => {
       expect(existsSync(path.join(cwd, 'tracked.txt'))).toBe(true); // it existed while the agent ran
@@ -120,7 +120,7 @@ describe('withWorktrees', () => {
     expect(events).toContainEqual({ type: 'activity', text: `worktree ${path.join('.boocode', 'worktrees', RUN_ID, '3-fix-the-bug')}` });
   });
 
-  it('keeps the worktree of an agent that edited a tracked file and added one, with a diff stat; the main repository stays clean', async () => {
+  it('A2 isolation: keeps the worktree of an agent that edited a tracked file and added one, with a diff stat; the main repository stays clean', async () => {
     const repo = makeRepo();
     const { dispatcher, calls } = fakeAgent((cwd) => {
       writeFileSync(path.join(cwd, 'tracked.txt'), 'v2 from the agent\n');
@@ -143,7 +143,7 @@ describe('withWorktrees', () => {
     expect(worktreeList(repo)).toEqual([repo, cwd]);
   });
 
-  it('keeps the worktree of an agent that committed (its status is clean, its HEAD moved)', async () => {
+  it('A2 isolation: keeps the worktree of an agent that committed (its status is clean, its HEAD moved)', async () => {
     const repo = makeRepo();
     const { dispatcher, calls } = fakeAgent((cwd) => {
       writeFileSync(path.join(cwd, 'committed.txt'), 'c\n');
@@ -162,7 +162,7 @@ describe('withWorktrees', () => {
 
   // By design the worktree is a checkout of HEAD: the agent does NOT see uncommitted edits or
   // untracked files of the main working tree.
-  it('gives the inner dispatcher the worktree as cwd, holding HEAD’s files and not the main tree’s uncommitted changes', async () => {
+  it('A2 isolation: gives the inner dispatcher the worktree as cwd, holding HEAD’s files and not the main tree’s uncommitted changes', async () => {
     const repo = makeRepo();
     writeFileSync(path.join(repo, 'tracked.txt'), 'uncommitted edit\n');
     writeFileSync(path.join(repo, 'scratch.txt'), 'untracked\n');
@@ -188,7 +188,7 @@ describe('withWorktrees', () => {
     expect(existsSync(path.join(repo, 'scratch.txt'))).toBe(true);
   });
 
-  it('outside a git repository fails with WF_NOT_GIT_REPO and never calls the inner dispatcher', async () => {
+  it('A2 isolation: outside a git repository fails with WF_NOT_GIT_REPO and never calls the inner dispatcher', async () => {
     const plain = freshDir('plain');
     const { dispatcher, calls } = fakeAgent();
     const error = await withWorktrees(dispatcher, plain)

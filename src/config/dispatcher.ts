@@ -7,7 +7,7 @@
 import { createApiDispatcher } from '../dispatch/api/api-dispatcher.js';
 import type { ResolvedAgent } from '../dispatch/api/endpoint.js';
 import { createClaudeCodeDispatcher, createCodexDispatcher } from '../dispatch/cli/index.js';
-import type { AgentEvent, AgentReply, AgentRequest, DispatchProfile, Dispatcher, ProfileRequest } from '../dispatch/dispatcher.js';
+import { profileOf, type AgentEvent, type AgentReply, type AgentRequest, type DispatchProfile, type Dispatcher, type ProfileRequest } from '../dispatch/dispatcher.js';
 import { ProviderLimiters } from '../dispatch/provider-limiter.js';
 import { DEFAULT_TOOL_NAMES, searchBackendFromEnv, toolsByName } from '../dispatch/tools/index.js';
 import { DEFAULT_WEB_POLICY, type SearchBackend, type WebPolicy } from '../dispatch/tools/tool.js';
@@ -61,7 +61,8 @@ export function createConfiguredDispatcher(options: ConfiguredDispatcherOptions)
     name: 'models',
     profile(request: ProfileRequest): DispatchProfile | Promise<DispatchProfile> {
       const { spec, target } = route(request);
-      return profileOf(target, { ...request, model: formatModelSpec(spec) });
+      const routed = { ...request, model: formatModelSpec(spec) };
+      return target.profile ? target.profile(routed) : profileOf(target, routed);
     },
     async run(request: AgentRequest, signal: AbortSignal, onEvent?: (event: AgentEvent) => void): Promise<AgentReply> {
       const { spec, target, warnings } = route(request);
@@ -90,11 +91,6 @@ export function createConfiguredDispatcher(options: ConfiguredDispatcherOptions)
   }
 
   return withWorktrees(router, options.projectRoot);
-}
-
-function profileOf(dispatcher: Dispatcher, request: ProfileRequest): DispatchProfile | Promise<DispatchProfile> {
-  if (dispatcher.profile) return dispatcher.profile(request);
-  return { harness: `${dispatcher.name}@0`, model: request.model ?? dispatcher.name, readsWorkspace: true };
 }
 
 /** The API dispatcher's view of a routed request: `request.model` is already `provider/model`. */

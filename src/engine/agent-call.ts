@@ -214,7 +214,7 @@ export class AgentCall {
     // as running. Writing every start of a 1000-agent fan-out kept the I/O threads from the journal.
     this.runningRecordTimer = setTimeout(() => void this.saveRecord(), RUNNING_RECORD_DELAY_MS);
     this.runningRecordTimer.unref?.();
-    context.emit({ type: 'agent-start', index: record.index, label: record.label, phase: record.phase });
+    context.emit({ type: 'agent-start', index: record.index, label: record.label, phase: record.phase, ...(record.requestedModel === undefined ? {} : { model: record.requestedModel }) });
     const outcome = await this.dispatch();
     freeSlot();
     return this.finish(outcome);
@@ -243,7 +243,9 @@ export class AgentCall {
     const once = async (request: AgentRequest) => {
       const reply = await context.dispatcher.run(request, controller.signal, (event) => {
         if (event.type === 'usage') {
-          context.budget.stream(record.index, addUsage(usageSoFar, event.usage));
+          const usage = addUsage(usageSoFar, event.usage);
+          context.budget.stream(record.index, usage);
+          context.emit({ type: 'agent-usage', index: record.index, label: record.label, usage });
           context.budgetChanged();
         } else if (event.type === 'activity') {
           context.emit({ type: 'agent-activity', index: record.index, label: record.label, text: event.text });
@@ -402,6 +404,8 @@ export class AgentCall {
       durationMs: record.durationMs ?? 0,
       ...(error === undefined ? {} : { error }),
       ...(cached === undefined ? {} : { cached }),
+      ...(record.model === undefined ? {} : { model: record.model }),
+      ...(record.costUsd === undefined || cached ? {} : { costUsd: record.costUsd }),
     });
   }
 }

@@ -32,6 +32,8 @@ export interface RunSummary {
   agentCount: number;
   /** Agents answered from an earlier run instead of running (C2); they cost nothing. */
   cachedCount: number;
+  /** Agents that failed (their call resolved null, A5). */
+  failedCount: number;
   /** Tokens of the agents that ran live (reused steps cost nothing). */
   usage: Usage;
   /** USD of the live agents whose price is known (config `prices` or the built-in table). */

@@ -16,7 +16,7 @@ import { mapStack } from '../compile/source-map.js';
 import { AgentStoppedError, type Dispatcher, type Usage } from '../dispatch/dispatcher.js';
 import { WfValidationError, type ErrorData, formatLocation } from '../errors.js';
 import { Journal } from '../runs/journal.js';
-import { RunDirectory } from '../runs/run-dir.js';
+import { RunDirectory, type EventLog } from '../runs/run-dir.js';
 import { generateRunId } from '../runs/run-id.js';
 import { preflightSchema } from '../schema/index.js';
 import type { Outcome, SandboxWorkflow } from '../sandbox/protocol.js';
@@ -26,7 +26,7 @@ import type { PreparedStep } from './step-reuse.js';
 import { autoLabel, parseAgentOptions } from './agent-options.js';
 import { Budget } from './budget.js';
 import { AgentLimitError, RunStoppedError } from './errors.js';
-import type { RunEvent, RunEventListener } from './events.js';
+import { EVENTS_FILENAME, type RunEvent, type RunEventListener } from './events.js';
 import {
   DEFAULT_CPU_LIMIT_MS,
   DEFAULT_HEAP_LIMIT_MB,
@@ -83,6 +83,8 @@ export interface RunOptions {
   onEvent?: RunEventListener;
   /** Aborting it stops the run (X1). */
   signal?: AbortSignal;
+  /** The run's id; default a fresh one. `wf run --detach` chooses it before the run process starts. */
+  runId?: string;
   /** Deterministic ids and clocks for tests. */
   _internal?: { now?: () => number; generateRunId?: () => string };
 }
@@ -91,6 +93,8 @@ const CHILD_FILENAME = 'child.gen.js';
 const LOG_LINE_LIMIT = 64 * 1024;
 const LOG_COUNT_LIMIT = 100_000;
 const MAX_DISPLAY_CHARS = 200;
+/** A budget or cost ceiling this far spent gets one warning, so nobody is surprised when it ends the run. */
+const BUDGET_NEAR_SHARE = 0.8;
 
 /** Runs a compiled workflow to its end and returns the summary. Never rejects for script errors. */
 export async function runWorkflow(options: RunOptions): Promise<RunSummary> {
@@ -119,6 +123,7 @@ class Run {
   private readonly stopGraceMs: number;
   private runDir!: RunDirectory;
   private journal!: Journal;
+  private eventLog?: EventLog;
   private host!: SandboxHost;
   private context!: AgentCallContext;
   private stopRequested = false;
@@ -128,7 +133,7 @@ class Run {
 
   constructor(private readonly options: RunOptions) {
     this.now = options._internal?.now ?? Date.now;
-    this.runId = (options._internal?.generateRunId ?? (() => generateRunId(this.now())))();
+    this.runId = options.runId ?? (options._internal?.generateRunId ?? (() => generateRunId(this.now())))();
     this.budget = new Budget(options.budget ?? null, options.maxCostUsd ?? null);
     this.queue = new PQueue({ concurrency: options.concurrency ?? defaultConcurrency() });
     this.maxAgents = options.maxAgents ?? DEFAULT_MAX_AGENTS;
@@ -149,6 +154,7 @@ class Run {
     await this.runDir.writeScript(workflow.source, workflow.file);
     await this.runDir.writeArgs(this.options.args);
     this.journal = await Journal.open(this.runDir.journalPath);
+    this.eventLog = this.runDir.openEventLog(EVENTS_FILENAME);
     await this.journal.append({
       type: 'run-start',
       runId: this.runId,
@@ -219,6 +225,7 @@ class Run {
     await this.runDir.writeRunRecord({ ...this.record(status, startedAt, result, error), ...summary });
     if (status === 'completed') await this.runDir.writeResult(result);
     this.emit({ type: 'run-end', summary });
+    await this.eventLog.close();
     return summary;
   }
 
@@ -377,6 +384,14 @@ class Run {
     const spent = this.budget.spent();
     this.host.updateBudget(spent);
     this.emit({ type: 'budget-update', spent, total: this.budget.total });
+    const { total, maxCostUsd } = this.budget;
+    if (total !== null && total > 0 && spent >= total * BUDGET_NEAR_SHARE && spent < total) {
+      this.warnOnce('budget-near', `budget: ${spent} of ${total} tokens spent (${Math.floor((spent / total) * 100)}%); agent() throws once it is spent`);
+    }
+    const spentUsd = this.budget.spentUsd();
+    if (maxCostUsd !== null && maxCostUsd > 0 && spentUsd >= maxCostUsd * BUDGET_NEAR_SHARE && spentUsd < maxCostUsd) {
+      this.warnOnce('cost-near', `--max-cost: $${spentUsd.toFixed(4)} of $${maxCostUsd} spent (${Math.floor((spentUsd / maxCostUsd) * 100)}%); agent() throws once it is spent`);
+    }
   }
 
   /** A17: duplicate labels stay distinguishable: `same`, `same [2]`. */
@@ -398,6 +413,7 @@ class Run {
   }
 
   private emit(event: RunEvent): void {
+    this.eventLog?.write({ time: new Date(this.now()).toISOString(), ...event });
     try {
       this.options.onEvent?.(event);
     } catch {
@@ -453,6 +469,7 @@ class Run {
       error,
       agentCount: this.calls.length,
       cachedCount: this.calls.filter((call) => call.record.reuse?.decision === 'hit' && call.record.status === 'completed').length,
+      failedCount: this.calls.filter((call) => call.record.status === 'failed').length,
       usage,
       ...(costUsd === undefined ? {} : { costUsd }),
       ...(Object.keys(byModel).length ? { byModel } : {}),

@@ -1,9 +1,11 @@
 /**
  * The run directory `.boocode/runs/<runId>/` (R1): `script.js` (the exact source that ran),
  * `args.json`, `journal.jsonl`, `run.json` (status, timings, usage, result or error),
- * `agents/<index>.json` (one record per agent call) and `log.txt` (the script's log lines).
- * Records are replaced atomically (temp file + rename), so a reader never sees half a record.
+ * `agents/<index>.json` (one record per agent call), `log.txt` (the script's log lines) and
+ * `events.jsonl` (every run event, docs/events.md). Records are replaced atomically (temp file +
+ * rename), so a reader never sees half a record.
  */
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -55,11 +57,42 @@ export class RunDirectory {
     return writeAtomically(join(this.agentsDir, `${String(index).padStart(4, '0')}.json`), `${JSON.stringify(record, null, 2)}\n`);
   }
 
+  /**
+   * The event stream's copy (`events.jsonl`): buffered, not fsynced, because it is for watching
+   * and inspecting; the journal is what resuming trusts.
+   */
+  openEventLog(filename: string): EventLog {
+    return new EventLog(createWriteStream(join(this.path, filename), { flags: 'a' }));
+  }
+
   /** Log lines are appended in order; losing the tail of a log on kill -9 is acceptable. */
   appendLog(lines: string[]): Promise<void> {
     const text = lines.map((line) => `${line}\n`).join('');
     this.logChain = this.logChain.then(() => appendFile(this.logPath, text)).catch(() => undefined);
     return this.logChain;
+  }
+}
+
+/** An append-only JSON-lines file; a write error is remembered and ends writing, never the run. */
+export class EventLog {
+  private failed = false;
+
+  constructor(private readonly stream: WriteStream) {
+    stream.on('error', () => {
+      this.failed = true;
+    });
+  }
+
+  write(value: unknown): void {
+    if (!this.failed) this.stream.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** Resolves once every line written so far is handed to the file system. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.failed || this.stream.destroyed) return resolve();
+      this.stream.end(() => resolve());
+    });
   }
 }
 

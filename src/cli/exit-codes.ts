@@ -20,6 +20,6 @@ export function exitCodeForStatus(status: RunStatus): number {
 
 /** Usage and validation errors exit 2; any other error is a failure (1). */
 export function exitCodeForError(error: unknown): number {
-  if (WfError.isInstance(error) && ['WF_USAGE', 'WF_VALIDATION', 'WF_SCHEMA', 'WF_UNKNOWN_RUN', 'WF_NOTHING_TO_RESUME', 'WF_RUN_IN_PROGRESS', 'WF_CONFIG', 'WF_NO_MODEL', 'WF_UNKNOWN_MODEL'].includes(error.code)) return EXIT.usage;
+  if (WfError.isInstance(error) && ['WF_USAGE', 'WF_VALIDATION', 'WF_SCHEMA', 'WF_UNKNOWN_RUN', 'WF_AMBIGUOUS_RUN', 'WF_NO_RUNS', 'WF_NOTHING_TO_RESUME', 'WF_RUN_IN_PROGRESS', 'WF_CONFIG', 'WF_NO_MODEL', 'WF_UNKNOWN_MODEL'].includes(error.code)) return EXIT.usage;
   return EXIT.failed;
 }

@@ -16,6 +16,8 @@ import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
+import { runsCommand } from './commands/runs/index.js';
+import { inspectCommand } from './commands/inspect.js';
 
 function packageVersion(): string {
   try {
@@ -36,7 +38,7 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showSuggestionAfterError(true);
-  for (const command of [runCommand(io, setExitCode), resumeCommand(io, setExitCode), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode), doctorCommand(io, setExitCode)]) {
+  for (const command of [runCommand(io, setExitCode), resumeCommand(io, setExitCode), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode), doctorCommand(io, setExitCode), runsCommand(io), inspectCommand(io)]) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
     program.addCommand(command);
   }

@@ -22,7 +22,8 @@ import { reportOf, RUNS_DIRNAME } from '../runs/run-dir.js';
 import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
 import { exitCodeForStatus } from './exit-codes.js';
 import type { Output } from './output.js';
-import { progressLine } from './render/progress.js';
+import { createProgressView } from './render/progress-view.js';
+import { openEventSink } from './event-sink.js';
 import { join } from 'node:path';
 
 export interface RunFlags {
@@ -42,6 +43,10 @@ export interface RunFlags {
   mock?: string;
   dryRun?: boolean;
   quiet?: boolean;
+  /** Plain progress lines even on a terminal. */
+  plain?: boolean;
+  /** Write every run event as JSON lines to this file, or to stdout for `-`. */
+  events?: string;
   /** commander's `--no-cache`: false when given. */
   cache?: boolean;
   refresh?: string[];
@@ -86,7 +91,9 @@ export function addRunOptions(command: Command): Command {
     .option('--refresh <selector>', 'run matching agents live: a label glob, phase:<name> or key:<prefix> (repeatable)', collect)
     .option('--json', 'print the final run summary as one JSON object on stdout')
     .option('--report', "print the result's markdown report even when stdout is not a terminal")
-    .option('-q, --quiet', 'no progress lines on stderr')
+    .option('-q, --quiet', 'no progress on stderr (warnings still show); only the result is printed')
+    .option('--plain', 'plain progress lines instead of the live view, even on a terminal')
+    .option('--events <file|->', 'write every run event as one JSON object per line to a file, or to stdout with - (docs/events.md)')
     .addOption(new Option('--mock <file>', 'answer agents from a mock rules file instead of a model').conflicts('dryRun'))
     .option('--dry-run', 'answer every agent with a placeholder (schema agents get a minimal valid object); no model is called, no cache is used');
 }
@@ -123,6 +130,8 @@ export interface SessionRequest {
   resume?: ResumeOptions;
   /** Replaces the default child-workflow loader (resume maps the stored script back to its home). */
   loadWorkflow?: WorkflowLoader;
+  /** The run's id when it was chosen before the run started (`wf run --detach`). */
+  runId?: string;
 }
 
 /** Runs to the end with progress on stderr; returns the exit code (R2). */
@@ -131,10 +140,15 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
   const { dispatcher, model, costOf } = await chooseDispatcher(io, flags, Boolean(flags.quiet), discovery.cwd);
   const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
   const root = projectDir(discovery.cwd);
+  const events = flags.events === undefined ? undefined : await openEventSink(flags.events, io);
+  const view = createProgressView(io, { quiet: Boolean(flags.quiet), plain: Boolean(flags.plain) });
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C: the user insists
-    io.err(`wf: ${signal} received: stopping the run (press Ctrl-C again to quit at once)`);
+    if (controller.signal.aborted) {
+      view.close();
+      process.exit(130); // a second Ctrl-C: the user insists
+    }
+    view.message(`wf: ${signal} received: stopping the run (press Ctrl-C again to quit at once)`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -159,10 +173,10 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
     ...(flags.memoryLimit === undefined ? {} : { heapLimitMb: flags.memoryLimit }),
     ...(flags.maxAgents === undefined ? {} : { maxAgents: flags.maxAgents }),
     signal: controller.signal,
+    ...(request.runId === undefined ? {} : { runId: request.runId }),
     onEvent: (event) => {
-      if (flags.quiet && event.type !== 'warning') return;
-      const line = progressLine(event);
-      if (line !== null) io.err(line);
+      events?.write(event);
+      view.onEvent(event);
     },
   };
   let summary: RunSummary;
@@ -171,7 +185,11 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    view.close();
+    await events?.close();
   }
+  // With `--events -` stdout is the event stream; the result is in its run-end event.
+  if (events?.toStdout) return exitCodeForStatus(summary.status);
   report(io, summary, Boolean(flags.json), Boolean(flags.report));
   return exitCodeForStatus(summary.status);
 }

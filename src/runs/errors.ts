@@ -5,11 +5,29 @@
 import { WfError } from '../errors.js';
 
 export class UnknownRunError extends WfError {
-  constructor(runId: string, runsDir: string) {
-    super('WF_UNKNOWN_RUN', `no run "${runId}" in ${runsDir}: nothing to resume`, {
-      hint: 'list the runs of this project with `ls .boocode/runs`; run ids look like wf_mabc123-x7k2pq',
+  /** `consequence` finishes the sentence for the command that asked, e.g. "nothing to resume". */
+  constructor(runId: string, runsDir: string, consequence?: string) {
+    super('WF_UNKNOWN_RUN', `no run "${runId}" in ${runsDir}${consequence ? `: ${consequence}` : ''}`, {
+      hint: 'list the runs of this project with `wf runs`; a run is named by its id (wf_mabc123-x7k2pq), a unique prefix of it, or `last`',
     });
     this.name = 'UnknownRunError';
+  }
+}
+
+export class AmbiguousRunError extends WfError {
+  constructor(reference: string, matches: string[]) {
+    const shown = matches.slice(0, 5).join(', ');
+    super('WF_AMBIGUOUS_RUN', `"${reference}" matches ${matches.length} runs (${shown}${matches.length > 5 ? ', …' : ''})`, {
+      hint: 'give more of the run id',
+    });
+    this.name = 'AmbiguousRunError';
+  }
+}
+
+export class NoRunsError extends WfError {
+  constructor(runsDir: string) {
+    super('WF_NO_RUNS', `no runs in ${runsDir} yet`, { hint: 'start one with `wf run <workflow>`' });
+    this.name = 'NoRunsError';
   }
 }
 
@@ -25,7 +43,7 @@ export class NothingToResumeError extends WfError {
 export class RunInProgressError extends WfError {
   constructor(runId: string, pid: number) {
     super('WF_RUN_IN_PROGRESS', `run ${runId} is still running (process ${pid}); it cannot be resumed until it has ended`, {
-      hint: `stop it first (Ctrl-C in its terminal, or kill -INT ${pid}) and resume once it has settled`,
+      hint: `stop it first (\`wf stop ${runId}\`, or Ctrl-C in its terminal) and resume once it has settled`,
     });
     this.name = 'RunInProgressError';
   }

@@ -4,11 +4,11 @@
  * a missing or damaged `run.json` or journal reads as "nothing recorded", never a crash (J16).
  */
 import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnknownRunError, RunInProgressError } from './errors.js';
 import { readJournal, type JournalEvent } from './journal.js';
 import { RUN_ID_PATTERN } from './run-id.js';
+import { runProcessAlive } from './run-lookup.js';
 
 /** The fields of `run.json` that resuming relies on (the file holds more). */
 export interface StoredRunRecord {
@@ -36,7 +36,7 @@ export interface StoredRun {
 
 /** Reads run `runId` from `runsDir`. Throws UnknownRunError when there is no such run. */
 export async function loadStoredRun(runsDir: string, runId: string): Promise<StoredRun> {
-  if (!RUN_ID_PATTERN.test(runId)) throw new UnknownRunError(runId, runsDir);
+  if (!RUN_ID_PATTERN.test(runId)) throw new UnknownRunError(runId, runsDir, 'nothing to resume');
   const dir = join(runsDir, runId);
   let source: string | undefined;
   let scriptName: StoredRun['scriptName'] = 'script.js';
@@ -47,7 +47,7 @@ export async function loadStoredRun(runsDir: string, runId: string): Promise<Sto
       break;
     }
   }
-  if (source === undefined) throw new UnknownRunError(runId, runsDir);
+  if (source === undefined) throw new UnknownRunError(runId, runsDir, 'nothing to resume');
   const record = await readJson<StoredRunRecord>(join(dir, 'run.json'));
   const argsText = await readFile(join(dir, 'args.json'), 'utf8').catch(() => '');
   let args: unknown;
@@ -70,21 +70,10 @@ export async function loadStoredRun(runsDir: string, runId: string): Promise<Sto
  * crash) can, even though its record still says `running`.
  */
 export function assertNotRunning(run: StoredRun): void {
-  const { status, pid, host } = run.record;
+  const { status, pid } = run.record;
   if (status !== 'running' || typeof pid !== 'number') return;
-  if (host !== undefined && host !== hostname()) {
-    throw new RunInProgressError(run.runId, pid); // another machine: we cannot tell, so assume it runs
-  }
-  if (processAlive(pid)) throw new RunInProgressError(run.runId, pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  // Another machine's run cannot be checked, so it counts as alive (run-lookup.ts).
+  if (runProcessAlive(run.record)) throw new RunInProgressError(run.runId, pid);
 }
 
 async function readJson<T>(path: string): Promise<T | undefined> {

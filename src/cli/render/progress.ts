@@ -1,8 +1,8 @@
 /**
- * The plain progress view: one line on stderr per phase, agent and log event while a run goes.
- * (The rich terminal view is a separate piece of work; this one is also what CI logs show.)
+ * The plain progress view: one line per phase, agent and log event while a run goes. It is what
+ * stderr shows when it is not a terminal (CI logs) or with `--plain`, and what `wf logs` prints.
  */
-import { formatDuration } from '../../engine/duration.js';
+import { formatDuration, formatUsd } from './format.js';
 import type { RunEvent } from '../../engine/events.js';
 import type { CachedFrom } from '../../engine/step-reuse.js';
 
@@ -37,11 +37,6 @@ export function progressLine(event: RunEvent): string | null {
     default:
       return null;
   }
-}
-
-/** Dollars with enough digits to see a small run's cost: $0.0042, $1.27. */
-export function formatUsd(usd: number): string {
-  return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
 }
 
 /** "from run wf_…" (the resumed run's journal) or "cache, from run wf_…" (the project's cache). */

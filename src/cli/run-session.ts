@@ -15,15 +15,18 @@ import { MAX_CONCURRENCY, resolveConcurrency } from '../engine/limits.js';
 import { runWorkflow, type RunOptions, type WorkflowLoader } from '../engine/run.js';
 import type { RunSummary } from '../engine/run-summary.js';
 import type { ResumeOptions } from '../engine/step-reuse.js';
-import { formatLocation, WfUsageError } from '../errors.js';
+import { WfUsageError } from '../errors.js';
+import { RUN_ID_PATTERN } from '../runs/run-id.js';
 import { configuredModels, projectCacheStore, workflowLoader } from '../index.js';
 import { projectDir } from '../runs/project-dir.js';
-import { reportOf, RUNS_DIRNAME } from '../runs/run-dir.js';
+import { RUNS_DIRNAME } from '../runs/run-dir.js';
 import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
 import { exitCodeForStatus } from './exit-codes.js';
+import { printRunOutcome } from './run-outcome.js';
 import type { Output } from './output.js';
 import { createProgressView } from './render/progress-view.js';
 import { openEventSink } from './event-sink.js';
+import { DETACHED_RUN_ID_FLAG, startDetached } from './detach.js';
 import { join } from 'node:path';
 
 export interface RunFlags {
@@ -47,6 +50,10 @@ export interface RunFlags {
   plain?: boolean;
   /** Write every run event as JSON lines to this file, or to stdout for `-`. */
   events?: string;
+  /** Run in a background process and print its id at once. */
+  detach?: boolean;
+  /** Set (hidden flag) in the background process of `--detach`: the id its run must have. */
+  detachedRunId?: string;
   /** commander's `--no-cache`: false when given. */
   cache?: boolean;
   refresh?: string[];
@@ -94,6 +101,8 @@ export function addRunOptions(command: Command): Command {
     .option('-q, --quiet', 'no progress on stderr (warnings still show); only the result is printed')
     .option('--plain', 'plain progress lines instead of the live view, even on a terminal')
     .option('--events <file|->', 'write every run event as one JSON object per line to a file, or to stdout with - (docs/events.md)')
+    .addOption(new Option('--detach', 'run in the background: print the run id at once; see wf status, logs, wait, result, stop').conflicts(['events']))
+    .addOption(new Option(`${DETACHED_RUN_ID_FLAG} <id>`).hideHelp())
     .addOption(new Option('--mock <file>', 'answer agents from a mock rules file instead of a model').conflicts('dryRun'))
     .option('--dry-run', 'answer every agent with a placeholder (schema agents get a minimal valid object); no model is called, no cache is used');
 }
@@ -130,16 +139,26 @@ export interface SessionRequest {
   resume?: ResumeOptions;
   /** Replaces the default child-workflow loader (resume maps the stored script back to its home). */
   loadWorkflow?: WorkflowLoader;
-  /** The run's id when it was chosen before the run started (`wf run --detach`). */
-  runId?: string;
+  /** The command line as given; `--detach` starts it again in the background. */
+  argv: string[];
 }
 
 /** Runs to the end with progress on stderr; returns the exit code (R2). */
 export async function runSession(io: Output, request: SessionRequest): Promise<number> {
   const { flags, discovery } = request;
+  const root = projectDir(discovery.cwd);
+  if (flags.detach) {
+    // Everything that can be checked here is (script, args, flags, model), so a mistake is
+    // reported to the person who typed it, not written to a log nobody reads.
+    await chooseDispatcher(io, flags, true, discovery.cwd);
+    return startDetached(io, { argv: request.argv, runsDir: join(root, RUNS_DIRNAME), cwd: process.cwd(), json: Boolean(flags.json) });
+  }
+  if (flags.detachedRunId !== undefined) {
+    if (!RUN_ID_PATTERN.test(flags.detachedRunId)) throw new WfUsageError(`${DETACHED_RUN_ID_FLAG} must be a run id, got "${flags.detachedRunId}"`);
+    process.on('SIGHUP', () => undefined); // belt and braces: no terminal owns this process
+  }
   const { dispatcher, model, costOf } = await chooseDispatcher(io, flags, Boolean(flags.quiet), discovery.cwd);
   const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
-  const root = projectDir(discovery.cwd);
   const events = flags.events === undefined ? undefined : await openEventSink(flags.events, io);
   const view = createProgressView(io, { quiet: Boolean(flags.quiet), plain: Boolean(flags.plain) });
   const controller = new AbortController();
@@ -173,7 +192,7 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
     ...(flags.memoryLimit === undefined ? {} : { heapLimitMb: flags.memoryLimit }),
     ...(flags.maxAgents === undefined ? {} : { maxAgents: flags.maxAgents }),
     signal: controller.signal,
-    ...(request.runId === undefined ? {} : { runId: request.runId }),
+    ...(flags.detachedRunId === undefined ? {} : { runId: flags.detachedRunId }),
     onEvent: (event) => {
       events?.write(event);
       view.onEvent(event);
@@ -190,31 +209,6 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
   }
   // With `--events -` stdout is the event stream; the result is in its run-end event.
   if (events?.toStdout) return exitCodeForStatus(summary.status);
-  report(io, summary, Boolean(flags.json), Boolean(flags.report));
+  printRunOutcome(io, summary, { json: Boolean(flags.json), report: Boolean(flags.report) });
   return exitCodeForStatus(summary.status);
-}
-
-function report(io: Output, summary: RunSummary, json: boolean, markdownReport: boolean): void {
-  if (json) {
-    io.out(JSON.stringify(summary, null, 2));
-    return;
-  }
-  if (summary.status === 'completed') {
-    // A result with a markdown `report` (the catalog's convention) shows the report to a person at
-    // a terminal and the JSON to a pipe; both are in the run directory (report.md, result.json).
-    const markdown = reportOf(summary.result);
-    if (markdown !== undefined && (io.outIsTty || markdownReport)) io.out(markdown);
-    else io.out(typeof summary.result === 'string' ? summary.result : JSON.stringify(summary.result, null, 2));
-    return;
-  }
-  if (summary.status === 'stopped') {
-    io.err(`wf: run stopped; completed agent steps are kept: resume it with \`wf resume ${summary.runId}\``);
-    return;
-  }
-  const error = summary.error;
-  if (!error) return;
-  const where = error.location ? `${formatLocation(error.location)}: ` : '';
-  io.err(`wf: run failed: ${where}${error.name}: ${error.message}`);
-  if (error.hint) io.err(`wf: hint: ${error.hint}`);
-  if (summary.agentCount > 0) io.err(`wf: completed agent steps are kept: resume with \`wf resume ${summary.runId}\``);
 }

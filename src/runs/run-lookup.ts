@@ -110,12 +110,18 @@ export async function readRun(runsDir: string, runId: string): Promise<RunRef> {
   return { runId, dir, record, state: runState(record) };
 }
 
+/** The same run read again, as it is now. */
+export async function rereadRun(run: RunRef): Promise<RunRef> {
+  const record = await readRunRecord(run.dir);
+  return { ...run, record, state: runState(record) };
+}
+
 /**
  * The run a user means: an exact id, `last`/`latest` (the newest run), or a prefix that matches
  * exactly one run (`wf_mabc` or the part after `wf_`). Throws UnknownRunError, AmbiguousRunError or
- * NoRunsError, each naming what to do.
+ * NoRunsError, each naming what to do; `consequence` ends the unknown-run message ("nothing to resume").
  */
-export async function resolveRun(runsDir: string, reference: string): Promise<RunRef> {
+export async function resolveRun(runsDir: string, reference: string, consequence?: string): Promise<RunRef> {
   const ids = await listRunIds(runsDir);
   if (reference === 'last' || reference === 'latest') {
     if (ids.length === 0) throw new NoRunsError(runsDir);
@@ -126,5 +132,5 @@ export async function resolveRun(runsDir: string, reference: string): Promise<Ru
   const matches = reference.length >= 3 ? ids.filter((id) => id.startsWith(prefix)) : [];
   if (matches.length === 1) return readRun(runsDir, matches[0]!);
   if (matches.length > 1) throw new AmbiguousRunError(reference, matches);
-  throw new UnknownRunError(reference, runsDir);
+  throw new UnknownRunError(reference, runsDir, consequence);
 }

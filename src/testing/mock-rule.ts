@@ -32,6 +32,11 @@ export interface MockRule {
   hold?: boolean;
   /** Time to wait before answering; an abort cuts it short. */
   delayMs?: number;
+  /**
+   * What the agent reports doing while it works (tool calls, text), spread evenly over `delayMs`,
+   * with its usage so far reported halfway: for watching a run's progress view without a model.
+   */
+  activity?: string[];
   /** Overrides fields of the default usage `{ input: 100, output: 10, reasoning: 0 }`. */
   usage?: Partial<Usage>;
   /** The model reported as having served the call (default: the requested one). */
@@ -64,6 +69,7 @@ const FIELDS: Record<string, FieldCheck> = {
   stop: isBoolean,
   hold: isBoolean,
   delayMs: isCount,
+  activity: (value) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? undefined : 'must be an array of strings'),
   usage: () => undefined, // checked field by field below, for precise messages
   model: isString,
 };

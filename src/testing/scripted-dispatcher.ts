@@ -10,6 +10,7 @@
 import { WfUsageError } from '../errors.js';
 import {
   AgentStoppedError,
+  type AgentEvent,
   type AgentReply,
   type AgentRequest,
   type DispatchProfile,
@@ -93,7 +94,7 @@ export class ScriptedDispatcher implements Dispatcher {
     return this;
   }
 
-  async run(request: AgentRequest, signal: AbortSignal): Promise<AgentReply> {
+  async run(request: AgentRequest, signal: AbortSignal, onEvent: (event: AgentEvent) => void = () => undefined): Promise<AgentReply> {
     this.calls.push(request);
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
@@ -104,17 +105,31 @@ export class ScriptedDispatcher implements Dispatcher {
       const turn = active ? active.answered++ : 0;
       const rule: MockRule = active?.rule ?? {};
       throwIfAborted(signal);
-      if (rule.delayMs) await sleep(rule.delayMs, signal);
+      const usage = { ...DEFAULT_MOCK_USAGE, ...rule.usage };
+      if (rule.activity?.length) await this.act(rule.activity, rule.delayMs ?? 0, usage, signal, onEvent);
+      else if (rule.delayMs) await sleep(rule.delayMs, signal);
       if (rule.hold) await this.hold(request, signal);
       if (rule.stop) throw new AgentStoppedError();
       if (rule.fail !== undefined) throw new Error(rule.fail);
       const output = await outputFor(request, rule, turn);
       const model = rule.model ?? request.model ?? this.defaultModel;
-      return { output, usage: { ...DEFAULT_MOCK_USAGE, ...rule.usage }, ...(model === undefined ? {} : { model }) };
+      return { output, usage, ...(model === undefined ? {} : { model }) };
     } finally {
       this.running--;
       this.finished.push(request);
       this.notify();
+    }
+  }
+
+  /** A rule's `activity`: its lines spread over `delayMs`, half the usage reported halfway. */
+  private async act(activity: string[], delayMs: number, usage: Usage, signal: AbortSignal, onEvent: (event: AgentEvent) => void): Promise<void> {
+    const step = delayMs / activity.length;
+    for (const [index, text] of activity.entries()) {
+      onEvent({ type: 'activity', text });
+      if (index === Math.floor(activity.length / 2)) {
+        onEvent({ type: 'usage', usage: { input: usage.input, output: Math.floor(usage.output / 2), reasoning: Math.floor(usage.reasoning / 2) } });
+      }
+      if (step > 0) await sleep(step, signal);
     }
   }
 

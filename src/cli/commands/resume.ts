@@ -10,6 +10,7 @@ import { defaultDiscoveryOptions } from '../../discovery/index.js';
 import { prepareResume } from '../../engine/resume.js';
 import { checkArgs, loadWorkflowFile, workflowLoader } from '../../index.js';
 import { runsDirFor } from '../../runs/project-dir.js';
+import { resolveRun } from '../../runs/run-lookup.js';
 import type { Output } from '../output.js';
 import { resolveArgs } from '../run-arguments.js';
 import { addRunOptions, runSession, type RunFlags } from '../run-session.js';
@@ -20,7 +21,7 @@ interface ResumeFlags extends RunFlags {
   script?: string;
 }
 
-export function resumeCommand(io: Output, setExitCode: (code: number) => void): Command {
+export function resumeCommand(io: Output, setExitCode: (code: number) => void, argv: string[] = []): Command {
   const command = new Command('resume')
     .description('run a stopped, failed or killed run again, reusing its completed agent steps')
     .argument('<runId>', 'the run to resume (its id is printed when it starts, and names its directory in .boocode/runs)')
@@ -38,12 +39,14 @@ Examples:
   wf resume wf_mabc123-x7k2pq --mode prefix
   wf resume wf_mabc123-x7k2pq --from phase:Verify --script ./edited.js`,
     )
-    .action(async (runId: string, rest: string[], flags: ResumeFlags) => {
+    .action(async (reference: string, rest: string[], flags: ResumeFlags) => {
       const discovery = defaultDiscoveryOptions();
       const workflow = flags.script ? await loadWorkflowFile(flags.script) : undefined;
       const newArgs = flags.args !== undefined || flags.argsFile !== undefined || rest.length > 0;
+      const runsDir = runsDirFor(discovery.cwd);
+      const { runId } = await resolveRun(runsDir, reference, 'nothing to resume');
       const prepared = await prepareResume({
-        runsDir: runsDirFor(discovery.cwd),
+        runsDir,
         runId,
         mode: flags.mode,
         ...(flags.from === undefined ? {} : { from: parseStepSelector(flags.from, { allowIndex: true }) }),
@@ -63,6 +66,7 @@ Examples:
           discovery,
           resume: prepared.resume,
           loadWorkflow: prepared.childLoader(workflowLoader(discovery)),
+          argv,
         }),
       );
     });

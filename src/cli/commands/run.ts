@@ -10,7 +10,8 @@ import type { Output } from '../output.js';
 import { resolveArgs } from '../run-arguments.js';
 import { addRunOptions, runSession, type RunFlags } from '../run-session.js';
 
-export function runCommand(io: Output, setExitCode: (code: number) => void): Command {
+/** `argv` is the whole command line, which `--detach` starts again in the background. */
+export function runCommand(io: Output, setExitCode: (code: number) => void, argv: string[] = []): Command {
   const command = new Command('run')
     .description('run a workflow by name or path')
     .argument('<workflow>', 'a workflow name (see `wf list`) or a path to a .js/.ts file')
@@ -24,13 +25,14 @@ Examples:
   wf run hello --dry-run
   wf run deep-research "what changed in Node 24?"
   wf run ./review.ts --args '{"files":["src/a.ts"]}' --mock rules.json --json
-  wf run ./review.ts --refresh 'summary*' --mock rules.json`,
+  wf run ./review.ts --refresh 'summary*' --mock rules.json
+  wf run deep-research "question" --detach        # prints the run id; see wf logs/status/wait/result/stop`,
     )
     .action(async (target: string, rest: string[], flags: RunFlags) => {
       const discovery = defaultDiscoveryOptions();
       const workflow = await loadWorkflow(target, discovery);
       const args = await resolveArgs({ argsJson: flags.args, argsFile: flags.argsFile, rest }, workflow.meta);
       checkArgs(workflow.meta, args);
-      setExitCode(await runSession(io, { workflow, args, flags, discovery }));
+      setExitCode(await runSession(io, { workflow, args, flags, discovery, argv }));
     });
 }

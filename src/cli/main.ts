@@ -20,6 +20,7 @@ import { runsCommand } from './commands/runs/index.js';
 import { inspectCommand } from './commands/inspect.js';
 import { logsCommand } from './commands/logs.js';
 import { resultCommand } from './commands/result.js';
+import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
 import { waitCommand } from './commands/wait.js';
 
@@ -42,7 +43,7 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showSuggestionAfterError(true);
-  for (const command of [runCommand(io, setExitCode, argv), resumeCommand(io, setExitCode, argv), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode), doctorCommand(io, setExitCode), runsCommand(io), inspectCommand(io), waitCommand(io, setExitCode), resultCommand(io, setExitCode), stopCommand(io, setExitCode), logsCommand(io, setExitCode)]) {
+  for (const command of [runCommand(io, setExitCode, argv), resumeCommand(io, setExitCode, argv), explainCommand(io, setExitCode), cacheCommand(io), listCommand(io), showCommand(io), validateCommand(io, setExitCode), doctorCommand(io, setExitCode), runsCommand(io), inspectCommand(io), statusCommand(io), waitCommand(io, setExitCode), resultCommand(io, setExitCode), stopCommand(io, setExitCode), logsCommand(io, setExitCode)]) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
     program.addCommand(command);
   }

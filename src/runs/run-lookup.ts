@@ -34,8 +34,6 @@ export interface RunRecord {
   model?: string;
   budget?: number | null;
   resumedFrom?: { runId: string; mode: string };
-  /** Set by `wf run --detach` on the record it writes before the run process takes over. */
-  detached?: boolean;
   result?: unknown;
   error?: ErrorData | null;
   agentCount?: number;

@@ -39,6 +39,13 @@ describe('background runs', () => {
     // The launcher has returned; the run is still going (its agents take 2.5 s).
     expect(runRecord(dir, runId)).toMatchObject({ runId, status: 'running' });
     expect(runEvents(dir, runId).some((event) => event.type === 'run-end')).toBe(false);
+    await until(() => runEvents(dir, runId).filter((event) => event.type === 'agent-start').length === 2, 'both agents to start');
+    const status = await runWf(['status', runId], dir);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`wf slow · ${runId}`);
+    expect(status.stdout).toMatch(/agents 0\/2 done · 2 running/);
+    expect(status.stdout).toContain('task-1');
+    expect(status.stdout).toContain(`running in process ${String(runRecord(dir, runId).pid)}`);
 
     const waited = await runWf(['wait', runId], dir); // nobody watched it run
     expect(waited.code).toBe(0);
@@ -51,6 +58,8 @@ describe('background runs', () => {
     const report = await runWf(['result', runId, '--report'], dir);
     expect(report.stdout.trim()).toBe('# Done\nok\nok');
     expect(readFileSync(join(runDir(dir, runId), 'detached.log'), 'utf8')).toContain('wf: run completed');
+    const ended = JSON.parse((await runWf(['status', runId, '--json'], dir)).stdout) as { state: string; counts: Record<string, number>; summary: { status: string } };
+    expect(ended).toMatchObject({ state: 'completed', counts: { completed: 2, running: 0 }, summary: { status: 'completed' } });
   });
 
   test.skipIf(!existsSync('/proc/self/stat'))('R07 a detached run leads a session of its own, so closing the terminal that started it does not end it', async () => {
@@ -109,6 +118,9 @@ describe('background runs', () => {
     expect(waited.stderr).toContain('interrupted');
     expect(waited.stderr).toContain(`wf resume ${runId}`);
     expect((await runWf(['result', runId], dir)).code).toBe(1);
+    const status = await runWf(['status', runId], dir);
+    expect(status.stdout).toContain('interrupted');
+    expect(status.stdout).toContain(`wf resume ${runId}`);
     const logs = await runWf(['logs', runId, '--follow'], dir);
     expect(logs.code).toBe(1);
     expect(logs.stdout).toContain('log: begin');

@@ -5,6 +5,7 @@
  */
 import type { RunEvent } from '../../engine/events.js';
 import type { Output } from '../output.js';
+import { createLiveView } from './live-view.js';
 import { progressLine } from './progress.js';
 
 export interface ProgressView {
@@ -22,6 +23,8 @@ export interface ProgressViewOptions {
 
 export function createProgressView(io: Output, options: ProgressViewOptions = {}): ProgressView {
   if (options.quiet) return quietView(io);
+  // TERM=dumb terminals (Emacs shell buffers, some CI consoles) cannot move the cursor.
+  if (io.errTerminal && !options.plain && process.env.TERM !== 'dumb') return createLiveView(io.errTerminal);
   return plainView(io);
 }
 

@@ -160,7 +160,9 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
   const { dispatcher, model, costOf } = await chooseDispatcher(io, flags, Boolean(flags.quiet), discovery.cwd);
   const refresh = (flags.refresh ?? []).map((text) => parseStepSelector(text));
   const events = flags.events === undefined ? undefined : await openEventSink(flags.events, io);
-  const view = createProgressView(io, { quiet: Boolean(flags.quiet), plain: Boolean(flags.plain) });
+  // Events on a terminal's stdout would land inside a live frame drawn on the same screen.
+  const plain = Boolean(flags.plain) || (events?.toStdout === true && Boolean(io.outIsTty));
+  const view = createProgressView(io, { quiet: Boolean(flags.quiet), plain });
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {

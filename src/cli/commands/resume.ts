@@ -24,7 +24,7 @@ interface ResumeFlags extends RunFlags {
 export function resumeCommand(io: Output, setExitCode: (code: number) => void, argv: string[] = []): Command {
   const command = new Command('resume')
     .description('run a stopped, failed or killed run again, reusing its completed agent steps')
-    .argument('<runId>', 'the run to resume (its id is printed when it starts, and names its directory in .boocode/runs)')
+    .argument('<run>', 'the run to resume: its id, a unique prefix of it, or `last` (see `wf runs`)')
     .argument('[args...]', 'new args as for `wf run` (default: the run\'s stored args)')
     .addOption(new Option('--mode <mode>', 'content: reuse every completed step whose key matches; prefix: only the unchanged prefix in start order (Claude Code\'s rule)').choices(['content', 'prefix']).default('content'))
     .option('--from <selector>', 'run this step and every step started after it live: a label (glob), a call index, or phase:<name>')

@@ -10,7 +10,6 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { glob } from 'tinyglobby';
 import { gitEnv } from '../git-env.js';
 import { WfUsageError } from '../errors.js';
 import { ReadsOutsideProjectError, WorkspaceTooLargeError } from './workspace-errors.js';
@@ -99,6 +98,7 @@ export async function filesDigest(root: string, patterns: string[]): Promise<{ d
   };
 
   const addGlob = async (globPattern: string, pattern: string, noMatch: string): Promise<void> => {
+    const { glob } = await import('tinyglobby'); // only runs with declared reads pay for it
     const matches = await glob([globPattern], {
       cwd: realRoot,
       dot: true,

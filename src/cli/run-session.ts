@@ -162,7 +162,7 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
   const events = flags.events === undefined ? undefined : await openEventSink(flags.events, io);
   // Events on a terminal's stdout would land inside a live frame drawn on the same screen.
   const plain = Boolean(flags.plain) || (events?.toStdout === true && Boolean(io.outIsTty));
-  const view = createProgressView(io, { quiet: Boolean(flags.quiet), plain });
+  const view = await createProgressView(io, { quiet: Boolean(flags.quiet), plain });
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {

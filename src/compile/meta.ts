@@ -4,7 +4,8 @@
  * listed (D08). Does not check the body (check.ts). Spec: F1, F2, F3, F13, F21, F24.
  */
 import * as acorn from 'acorn';
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv } from 'ajv';
 import { basename, extname } from 'node:path';
 import { WfValidationError, messageOf, type Diagnostic, type SourceLocation } from '../errors.js';
 import type { WorkflowMeta } from './compiled-workflow.js';
@@ -318,9 +319,13 @@ function validateFields(meta: Record<string, unknown>, literal: acorn.Node, cont
 
 let ajv: Ajv | undefined;
 
-/** One instance for the process; `addUsedSchema:false` so two files may reuse the same `$id`. */
+/**
+ * One instance for the process; `addUsedSchema:false` so two files may reuse the same `$id`. ajv
+ * is loaded on first use (a meta with `args`), not by every command that reads a meta.
+ */
 function schemaCompiler(): Ajv {
-  ajv ??= new Ajv({ strict: false, logger: false, addUsedSchema: false, validateFormats: false });
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  ajv ??= new AjvClass({ strict: false, logger: false, addUsedSchema: false, validateFormats: false });
   return ajv;
 }
 

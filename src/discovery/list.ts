@@ -94,6 +94,23 @@ interface RootScan {
   candidates: string[];
 }
 
+/**
+ * The entry `wf run <name>` means: the one a listing would show unshadowed under that name, found
+ * without reading every other workflow's meta (a listing compiles each `meta.args` schema, which
+ * `wf run` would otherwise pay for every workflow it can see). Undefined when there is none.
+ */
+export async function findWorkflow(name: string, options: DiscoveryOptions): Promise<WorkflowEntry | undefined> {
+  const scans = await Promise.all(workflowRoots(options).map((root) => scanRoot(root)));
+  for (const scan of scans) {
+    const candidates = scan.candidates.filter((file) => workflowNameOf(file) === name);
+    for (const file of candidates.sort((a, b) => extensionRank(a) - extensionRank(b) || compareText(a, b))) {
+      const result = await readEntry(scan, file);
+      if (result.kind === 'entry') return result.entry;
+    }
+  }
+  return undefined;
+}
+
 async function scanRoot(root: WorkflowRoot): Promise<RootScan> {
   const status: RootStatus = { root, status: 'ok', skipped: [] };
   const scan: RootScan = { status, candidates: [] };
@@ -207,8 +224,11 @@ function describeError(error: unknown, file: string): string {
  * source the author edits. The losers are marked shadowed by {@link markShadowed}.
  */
 function sortWithinRoot(entries: WorkflowEntry[]): WorkflowEntry[] {
-  const rank = (file: string) => WORKFLOW_EXTENSIONS.findIndex((extension) => file.endsWith(extension));
-  return entries.sort((a, b) => compareText(a.name, b.name) || rank(a.file) - rank(b.file) || compareText(a.file, b.file));
+  return entries.sort((a, b) => compareText(a.name, b.name) || extensionRank(a.file) - extensionRank(b.file) || compareText(a.file, b.file));
+}
+
+function extensionRank(file: string): number {
+  return WORKFLOW_EXTENSIONS.findIndex((extension) => file.endsWith(extension));
 }
 
 /**

@@ -5,9 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { distance } from 'fastest-levenshtein';
+import { createRequire } from 'node:module';
 import { InvalidWorkflowError, UnknownWorkflowError, WorkflowNotFoundError } from './errors.js';
-import { listWorkflows, type Listing, type WorkflowEntry } from './list.js';
+import { findWorkflow, listWorkflows, type Listing, type WorkflowEntry } from './list.js';
 import { isPathArgument, workflowNameOf } from './name.js';
 import type { DiscoveryOptions } from './roots.js';
 
@@ -26,9 +26,8 @@ export interface ResolvedWorkflow {
 export async function resolveWorkflow(argument: string, options: DiscoveryOptions): Promise<ResolvedWorkflow> {
   if (isPathArgument(argument)) return resolvePath(argument, options);
 
-  const listing = await listWorkflows(options);
-  const entry = listing.entries.find((candidate) => candidate.name === argument && candidate.shadowedBy === undefined);
-  if (entry === undefined) throw unknownWorkflow(argument, listing);
+  const entry = await findWorkflow(argument, options);
+  if (entry === undefined) throw unknownWorkflow(argument, await listWorkflows(options)); // the listing names near matches
   if (entry.error !== undefined) {
     throw new InvalidWorkflowError(
       `workflow "${argument}" cannot run: its meta is invalid: ${entry.error}`,
@@ -100,7 +99,7 @@ export function nearMatches(name: string, candidates: readonly string[]): string
   for (const candidate of new Set(candidates)) {
     if (candidate === name) continue;
     const lower = candidate.toLowerCase();
-    const edits = distance(wanted, lower);
+    const edits = levenshtein(wanted, lower);
     const shorter = Math.min(wanted.length, lower.length);
     const contains = shorter >= 3 && (lower.includes(wanted) || wanted.includes(lower));
     if (edits > maxDistance && !contains) continue;
@@ -114,4 +113,9 @@ export function nearMatches(name: string, candidates: readonly string[]): string
       (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : 0),
   );
   return scored.slice(0, MAX_SUGGESTIONS).map((entry) => entry.candidate);
+}
+
+/** Edit distance, loaded only when a name was not found (the suggestions are for errors). */
+function levenshtein(a: string, b: string): number {
+  return (createRequire(import.meta.url)('fastest-levenshtein') as typeof import('fastest-levenshtein')).distance(a, b);
 }

@@ -101,6 +101,8 @@ const RUNNING_RECORD_DELAY_MS = 1000;
 export class AgentCall {
   readonly record: AgentRecord;
   private recordWrites: Promise<void> = Promise.resolve();
+  /** The cache entry write and the release of the step's claim, done after agent() has resolved. */
+  private cacheWork: Promise<void> = Promise.resolve();
   private startedAtMs = 0;
   private decision?: StepDecision;
   private runningRecordTimer?: NodeJS.Timeout;
@@ -151,9 +153,9 @@ export class AgentCall {
     return this.finish({ kind: 'cached', value: hit.value, ...(hit.model ? { model: hit.model } : {}), from: hit.from });
   }
 
-  /** Resolves once every record write issued so far has landed. */
+  /** Resolves once every record write issued so far has landed, and the step's cache work is done. */
   recordsWritten(): Promise<void> {
-    return this.recordWrites;
+    return Promise.all([this.recordWrites, this.cacheWork]).then(() => undefined);
   }
 
   /** The run stopped before this call got a concurrency slot: it never dispatches (X1, J13). */
@@ -196,7 +198,8 @@ export class AgentCall {
     try {
       return await this.executeLive(freeSlot);
     } finally {
-      await lease?.release().catch(() => undefined);
+      // After the entry is written, so a run waiting on this claim finds the entry, not a gap.
+      if (lease) this.cacheWork = this.cacheWork.then(() => lease.release()).catch(() => undefined);
     }
   }
 
@@ -360,7 +363,9 @@ export class AgentCall {
     });
     if (outcome.kind === 'cached') appended.catch((error: unknown) => context.warn(`journal: could not record reused step #${record.index}: ${messageOf(error)}`));
     else await appended;
-    if (outcome.kind === 'completed') await this.writeCacheEntry(outcome);
+    // The cache entry is for later runs; this run's record of the step is the journal line above,
+    // so agent() does not wait for the entry (the run does, before it ends).
+    if (outcome.kind === 'completed') this.cacheWork = this.writeCacheEntry(outcome);
     if (outcome.kind !== 'cached') context.agentFinished();
     void this.saveRecord(); // display only: the run waits for it before it ends (recordsWritten)
     this.emitEnd(record.status as 'completed' | 'failed' | 'stopped', usage, record.error, cached);

@@ -15,7 +15,7 @@ import { GENERATED_FILENAME } from '../compile/compiled-workflow.js';
 import { mapStack } from '../compile/source-map.js';
 import { AgentStoppedError, type Dispatcher, type Usage } from '../dispatch/dispatcher.js';
 import { WfValidationError, type ErrorData, formatLocation } from '../errors.js';
-import { Journal } from '../runs/journal.js';
+import { Journal, type JournalSync } from '../runs/journal.js';
 import { RunDirectory, type EventLog } from '../runs/run-dir.js';
 import { generateRunId } from '../runs/run-id.js';
 import { preflightSchema } from '../schema/index.js';
@@ -77,6 +77,8 @@ export interface RunOptions {
   schemaAttempts?: number;
   /** USD for a call's usage on a served model (the price table); agents' costs add up in the summary. */
   costOf?: (model: string, usage: Usage) => number | undefined;
+  /** R1: when a completed step counts as recorded; default `batched` (runs/journal.ts). */
+  journalSync?: JournalSync;
   /** X1: how long a stop waits for agents and the script; default 2 s. */
   stopGraceMs?: number;
   loadWorkflow?: WorkflowLoader;
@@ -153,7 +155,7 @@ class Run {
     this.runDir = await RunDirectory.create(this.options.runsDir, this.runId);
     await this.runDir.writeScript(workflow.source, workflow.file);
     await this.runDir.writeArgs(this.options.args);
-    this.journal = await Journal.open(this.runDir.journalPath);
+    this.journal = await Journal.open(this.runDir.journalPath, this.options.journalSync ?? journalSyncFromEnv());
     this.eventLog = this.runDir.openEventLog(EVENTS_FILENAME);
     await this.journal.append({
       type: 'run-start',
@@ -502,6 +504,11 @@ class Run {
       error,
     };
   }
+}
+
+/** `WF_JOURNAL_SYNC=every-step` asks for an fdatasync before every agent() resolves. */
+function journalSyncFromEnv(): JournalSync {
+  return process.env.WF_JOURNAL_SYNC === 'every-step' ? 'every-step' : 'batched';
 }
 
 /** W07: a child that does not compile reaches the parent as a catchable SyntaxError. */

@@ -6,9 +6,8 @@
  * The error text is written for two readers: the model (it is sent back as feedback for the next
  * attempt) and the user (it ends up in "structured output failed validation after N attempts").
  */
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { messageOf } from '../errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { WfSchemaError } from './errors.js';
@@ -128,8 +127,16 @@ function sharedAjv(dialect: Dialect): Ajv {
   return ajv;
 }
 
+/**
+ * ajv is loaded on first use (it is CommonJS, so synchronously through require): it costs ≈ 40 ms
+ * of start-up, which every run without a schema agent or declared args would pay for nothing.
+ */
+const require = createRequire(import.meta.url);
+
 function createAjv(dialect: Dialect): Ajv {
-  return dialect === '2020-12' ? new Ajv2020(OPTIONS) : dialect === '2019-09' ? new Ajv2019(OPTIONS) : new Ajv(OPTIONS);
+  if (dialect === '2020-12') return new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020(OPTIONS);
+  if (dialect === '2019-09') return new (require('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js')).Ajv2019(OPTIONS);
+  return new (require('ajv') as typeof import('ajv')).Ajv(OPTIONS);
 }
 
 function containsId(value: unknown): boolean {

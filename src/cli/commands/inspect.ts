@@ -8,8 +8,6 @@ import { defaultDiscoveryOptions } from '../../discovery/index.js';
 import { inspectAgent, inspectRun } from '../../runs/inspect.js';
 import { runsDirFor } from '../../runs/project-dir.js';
 import type { Output } from '../output.js';
-import { renderAgentInspection } from '../render/agent-inspection.js';
-import { renderRunInspection } from '../render/run-inspection.js';
 
 export function inspectCommand(io: Output): Command {
   return new Command('inspect')
@@ -22,10 +20,11 @@ export function inspectCommand(io: Output): Command {
       const runsDir = runsDirFor(defaultDiscoveryOptions().cwd);
       if (flags.agent !== undefined) {
         const agent = await inspectAgent({ runsDir, run, agent: flags.agent });
-        io.out(flags.json ? JSON.stringify(agent, null, 2) : renderAgentInspection(agent));
+        // Renderers load on demand: their text-width tables cost start-up time every other command would pay.
+        io.out(flags.json ? JSON.stringify(agent, null, 2) : (await import('../render/agent-inspection.js')).renderAgentInspection(agent));
         return;
       }
       const inspection = await inspectRun({ runsDir, run });
-      io.out(flags.json ? JSON.stringify(inspection, null, 2) : renderRunInspection(inspection, { width: process.stdout.columns ?? 100 }));
+      io.out(flags.json ? JSON.stringify(inspection, null, 2) : (await import('../render/run-inspection.js')).renderRunInspection(inspection, { width: process.stdout.columns ?? 100 }));
     });
 }

@@ -4,13 +4,11 @@
  * long finished. A run whose process died mid-run shows as interrupted.
  */
 import { Command } from 'commander';
-import picocolors from 'picocolors';
 import { defaultDiscoveryOptions } from '../../discovery/index.js';
 import { runsDirFor } from '../../runs/project-dir.js';
 import { readRunEvents } from '../../runs/run-events.js';
 import { resolveRun, type RunRef } from '../../runs/run-lookup.js';
 import type { Output } from '../output.js';
-import { renderFrame } from '../render/live-frame.js';
 import { initialProgress, reduceProgress, type ProgressState } from '../render/progress-state.js';
 
 /** Room for the running agents of a big fan-out; the view folds the rest into "… and N more". */
@@ -30,6 +28,7 @@ export function statusCommand(io: Output): Command {
         return;
       }
       const now = progress.ended?.at ?? Date.now();
+      const [{ default: picocolors }, { renderFrame }] = await Promise.all([import('picocolors'), import('../render/live-frame.js')]);
       const colors = picocolors.createColors(Boolean(io.outIsTty) && !process.env.NO_COLOR);
       const lines = renderFrame(progress, { width: process.stdout.columns || 100, height: STATUS_LINES, now, colors });
       io.out(lines.join('\n'));

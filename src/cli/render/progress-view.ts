@@ -5,7 +5,6 @@
  */
 import type { RunEvent } from '../../engine/events.js';
 import type { Output } from '../output.js';
-import { createLiveView } from './live-view.js';
 import { progressLine } from './progress.js';
 
 export interface ProgressView {
@@ -21,10 +20,11 @@ export interface ProgressViewOptions {
   plain?: boolean;
 }
 
-export function createProgressView(io: Output, options: ProgressViewOptions = {}): ProgressView {
+export async function createProgressView(io: Output, options: ProgressViewOptions = {}): Promise<ProgressView> {
   if (options.quiet) return quietView(io);
-  // TERM=dumb terminals (Emacs shell buffers, some CI consoles) cannot move the cursor.
-  if (io.errTerminal && !options.plain && process.env.TERM !== 'dumb') return createLiveView(io.errTerminal);
+  // TERM=dumb terminals (Emacs shell buffers, some CI consoles) cannot move the cursor. The live
+  // view (log-update, string-width) loads only when used: CI and pipes do not pay its start-up.
+  if (io.errTerminal && !options.plain && process.env.TERM !== 'dumb') return (await import('./live-view.js')).createLiveView(io.errTerminal);
   return plainView(io);
 }
 

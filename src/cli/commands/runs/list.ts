@@ -8,7 +8,6 @@ import { DEFAULT_HISTORY_LIMIT, RUN_STATES, runHistory } from '../../../runs/his
 import { runsDirFor } from '../../../runs/project-dir.js';
 import type { RunState } from '../../../runs/run-lookup.js';
 import type { Output } from '../../output.js';
-import { renderRunHistory } from '../../render/run-history.js';
 
 interface RunsFlags {
   status?: RunState[];
@@ -54,6 +53,7 @@ export function runsListCommand(io: Output): Command {
         return;
       }
       const filtered = flags.status !== undefined || flags.workflow !== undefined;
+      const { renderRunHistory } = await import('../../render/run-history.js'); // on demand: see inspect.ts
       io.out(renderRunHistory({ ...history, filtered, runsDir }, { width: process.stdout.columns ?? 100 }));
       if (history.more) io.err(`wf: showing the newest ${history.runs.length}; --limit <n> or --all for more`);
     });

@@ -5,7 +5,6 @@ import { parseDuration } from '../../../engine/duration.js';
 import { runsDirFor } from '../../../runs/project-dir.js';
 import { pruneRuns } from '../../../runs/prune.js';
 import type { Output } from '../../output.js';
-import { renderPrunedRuns } from '../../render/pruned-runs.js';
 
 const duration = (value: string): number => {
   const parsed = parseDuration(value);
@@ -23,6 +22,6 @@ export function runsPruneCommand(io: Output): Command {
     .action(async (flags: { olderThan: number; dryRun?: boolean; json?: boolean }) => {
       const result = await pruneRuns({ runsDir: runsDirFor(defaultDiscoveryOptions().cwd), olderThanMs: flags.olderThan, dryRun: Boolean(flags.dryRun) });
       for (const failure of result.failed) io.err(`wf: could not remove run ${failure.id}: ${failure.error}`);
-      io.out(flags.json ? JSON.stringify(result, null, 2) : renderPrunedRuns(result, { width: process.stdout.columns ?? 100 }));
+      io.out(flags.json ? JSON.stringify(result, null, 2) : (await import('../../render/pruned-runs.js')).renderPrunedRuns(result, { width: process.stdout.columns ?? 100 }));
     });
 }

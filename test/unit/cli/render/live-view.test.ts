@@ -150,23 +150,23 @@ describe('progress view choice', () => {
   };
   const phase = { type: 'phase-start', title: 'Plan', depth: 0 } as const;
 
-  test('the live view on a terminal; plain lines with --plain, without a terminal, or with TERM=dumb', () => {
+  test('the live view on a terminal; plain lines with --plain, without a terminal, or with TERM=dumb', async () => {
     const term = process.env.TERM;
     try {
       process.env.TERM = 'xterm-256color';
       const live = output(new FakeTerminal());
-      createProgressView(live).onEvent(phase);
+      (await createProgressView(live)).onEvent(phase);
       expect(live.lines).toEqual([]);
       for (const [io, plain] of [
         [output(new FakeTerminal()), true],
         [output(), false],
       ] as const) {
-        createProgressView(io, { plain }).onEvent(phase);
+        (await createProgressView(io, { plain })).onEvent(phase);
         expect(io.lines).toEqual(['▸ phase Plan']);
       }
       process.env.TERM = 'dumb';
       const dumb = output(new FakeTerminal());
-      createProgressView(dumb).onEvent(phase);
+      (await createProgressView(dumb)).onEvent(phase);
       expect(dumb.lines).toEqual(['▸ phase Plan']);
     } finally {
       if (term === undefined) delete process.env.TERM;
@@ -174,9 +174,9 @@ describe('progress view choice', () => {
     }
   });
 
-  test('--quiet shows only warnings, even on a terminal', () => {
+  test('--quiet shows only warnings, even on a terminal', async () => {
     const io = output(new FakeTerminal());
-    const view = createProgressView(io, { quiet: true });
+    const view = await createProgressView(io, { quiet: true });
     view.onEvent(phase);
     view.onEvent({ type: 'warning', message: 'careful' });
     expect(io.lines).toEqual(['wf: warning: careful']);

@@ -3,9 +3,16 @@
  * An entry appears whole or not at all (temp file, then link or rename), create-only puts converge
  * on the first writer, a damaged entry is a miss with a warning (J16), and `claim` lets two
  * processes running the same step at once pay once, through a lock file next to the entry.
+ *
+ * SMALL_FILES_SYNC: the operations on a step's path (read the entry, create the lock and the
+ * entry, link, unlink) use the synchronous fs calls. They touch files of a few KB in the page
+ * cache, and an asynchronous call costs a thread-pool round trip (≈ 80 µs here) on top of work of
+ * a few µs; a step did 15 of them, 1.3 ms per live step (docs/benchmarks.md). Listing, stats and
+ * pruning, which walk the whole cache, stay asynchronous.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { abortableSleep } from '../abortable-sleep.js';
@@ -51,7 +58,7 @@ export class FileCacheStore implements CacheStore {
     const path = this.entryPath(key);
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = readFileSync(path, 'utf8'); // see SMALL_FILES_SYNC
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { hit: false, reason: 'absent' };
       throw this.storeError(`cannot read cache entry ${key}`, error);
@@ -87,23 +94,25 @@ export class FileCacheStore implements CacheStore {
     const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await this.ensureDirectory(dirname(path));
-      await writeFile(temporary, text, { flag: 'wx' }).catch(async (error: unknown) => {
+      try {
+        writeFileSync(temporary, text, { flag: 'wx' });
+      } catch (error) {
         if (errorCode(error) !== 'ENOENT') throw error;
         // The shard was removed behind our back (rm -rf of the cache during a run): make it again.
         this.madeDirectories.delete(dirname(path));
         await this.ensureDirectory(dirname(path));
-        await writeFile(temporary, text, { flag: 'wx' });
-      });
+        writeFileSync(temporary, text, { flag: 'wx' });
+      }
       if (options.replace) {
-        await rename(temporary, path);
-      } else if (!(await linkIfAbsent(temporary, path)) && !(await this.get(entry.key)).hit) {
-        await rename(temporary, path);
+        renameSync(temporary, path);
+      } else if (!linkIfAbsent(temporary, path) && !(await this.get(entry.key)).hit) {
+        renameSync(temporary, path);
       }
     } catch (error) {
       throw this.storeError(`cannot write cache entry ${entry.key}`, error);
     } finally {
       // After link the temp name is a second name of the entry; after rename it is already gone.
-      await unlink(temporary).catch(() => undefined);
+      unlinkQuietly(temporary);
     }
   }
 
@@ -252,12 +261,12 @@ export class FileCacheStore implements CacheStore {
     // looks unreadable for UNREADABLE_LOCK_GRACE_MS).
     const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temporary, text, { flag: 'wx' });
-      if (!(await linkIfAbsent(temporary, path))) return undefined;
+      writeFileSync(temporary, text, { flag: 'wx' });
+      if (!linkIfAbsent(temporary, path)) return undefined;
     } catch (error) {
       throw this.storeError(`cannot create the lock for cache entry ${key}`, error);
     } finally {
-      await unlink(temporary).catch(() => undefined);
+      unlinkQuietly(temporary);
     }
     return new FileLease(path, text, (message, error) => this.storeError(message, error));
   }
@@ -332,8 +341,8 @@ class FileLease implements CacheLease {
     this.released = true;
     try {
       // A holder thought dead may have lost its lock to a waiter; that waiter's lock stays.
-      if ((await readFile(this.path, 'utf8')) !== this.text) return;
-      await unlink(this.path);
+      if (readFileSync(this.path, 'utf8') !== this.text) return;
+      unlinkSync(this.path);
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw this.storeError('cannot release a cache lock', error);
     }
@@ -378,13 +387,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Link is create-only and atomic: false when something already has the name. */
-async function linkIfAbsent(from: string, to: string): Promise<boolean> {
+function linkIfAbsent(from: string, to: string): boolean {
   try {
-    await link(from, to);
+    linkSync(from, to);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     throw error;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
   }
 }
 

@@ -100,7 +100,6 @@ const RUNNING_RECORD_DELAY_MS = 1000;
 
 export class AgentCall {
   readonly record: AgentRecord;
-  private recordWrites: Promise<void> = Promise.resolve();
   /** The cache entry write and the release of the step's claim, done after agent() has resolved. */
   private cacheWork: Promise<void> = Promise.resolve();
   private startedAtMs = 0;
@@ -123,11 +122,9 @@ export class AgentCall {
     return this.record.index;
   }
 
-  /** Writes the record now; writes are chained so a stale state never overwrites a later one (J02). */
-  saveRecord(): Promise<void> {
-    const snapshot = { ...this.record };
-    this.recordWrites = this.recordWrites.then(() => this.context.runDir.writeAgentRecord(snapshot.index, snapshot)).catch(() => undefined);
-    return this.recordWrites;
+  /** Appends the record as it is now to the run's `agents.jsonl` (display data, in order). */
+  saveRecord(): void {
+    this.context.runDir.writeAgentRecord(this.record);
   }
 
   /** Takes the key and the reuse decision (step-reuse.ts); a hit settles the call at once. */
@@ -153,16 +150,16 @@ export class AgentCall {
     return this.finish({ kind: 'cached', value: hit.value, ...(hit.model ? { model: hit.model } : {}), from: hit.from });
   }
 
-  /** Resolves once every record write issued so far has landed, and the step's cache work is done. */
-  recordsWritten(): Promise<void> {
-    return Promise.all([this.recordWrites, this.cacheWork]).then(() => undefined);
+  /** Resolves once the step's cache work (entry written, claim released) is done. */
+  cacheWorkDone(): Promise<void> {
+    return this.cacheWork;
   }
 
   /** The run stopped before this call got a concurrency slot: it never dispatches (X1, J13). */
   async cancelQueued(): Promise<AgentOutcome> {
     this.record.status = 'stopped';
     this.record.endedAt = new Date(this.context.now()).toISOString();
-    await this.saveRecord();
+    this.saveRecord();
     this.emitEnd('stopped', ZERO);
     return { kind: 'stopped' };
   }
@@ -215,7 +212,7 @@ export class AgentCall {
     record.startedAt = new Date(this.startedAtMs).toISOString();
     // A record is written when the agent ends; one still running after a second is also written
     // as running. Writing every start of a 1000-agent fan-out kept the I/O threads from the journal.
-    this.runningRecordTimer = setTimeout(() => void this.saveRecord(), RUNNING_RECORD_DELAY_MS);
+    this.runningRecordTimer = setTimeout(() => this.saveRecord(), RUNNING_RECORD_DELAY_MS);
     this.runningRecordTimer.unref?.();
     context.emit({ type: 'agent-start', index: record.index, label: record.label, phase: record.phase, ...(record.requestedModel === undefined ? {} : { model: record.requestedModel }) });
     const outcome = await this.dispatch();
@@ -367,7 +364,7 @@ export class AgentCall {
     // so agent() does not wait for the entry (the run does, before it ends).
     if (outcome.kind === 'completed') this.cacheWork = this.writeCacheEntry(outcome);
     if (outcome.kind !== 'cached') context.agentFinished();
-    void this.saveRecord(); // display only: the run waits for it before it ends (recordsWritten)
+    this.saveRecord();
     this.emitEnd(record.status as 'completed' | 'failed' | 'stopped', usage, record.error, cached);
     return outcome;
   }

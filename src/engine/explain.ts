@@ -4,7 +4,7 @@
  * fields differ from the closest cached call). No model is called and nothing is written: the run
  * directory is a temporary one, and the cache is only read.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closestCandidate, diffSpecs, type SpecCandidate, type SpecDifference } from '../cache/explain.js';
@@ -14,6 +14,7 @@ import type { CacheStore } from '../cache/store.js';
 import type { CompiledWorkflow } from '../compile/compiled-workflow.js';
 import type { AgentReply, AgentRequest, Dispatcher } from '../dispatch/dispatcher.js';
 import { ZERO_USAGE } from '../dispatch/dispatcher.js';
+import { readAgentRecords } from '../runs/agent-records.js';
 import { minimalInstance } from '../schema/minimal-instance.js';
 import type { AgentRecord } from './agent-call.js';
 import { runWorkflow, type WorkflowLoader } from './run.js';
@@ -81,7 +82,7 @@ export async function explainRun(options: ExplainOptions): Promise<ExplainReport
       ...(options.loadWorkflow ? { loadWorkflow: options.loadWorkflow } : {}),
       stopGraceMs: 200,
     });
-    const records = await readRecords(join(summary.runDir, 'agents'));
+    const records = await readAgentRecords(summary.runDir);
     const candidates = await gatherCandidates(options.store, options.resumedRecords ?? [], options.resume?.source.runId, options.workflow.meta.name);
     const calls = records.map((record) => explainCall(record, options.workflow.meta.name, candidates));
     const live = calls.filter((call) => call.outcome === 'live');
@@ -170,16 +171,3 @@ async function gatherCandidates(store: CacheStore | null, resumed: AgentRecord[]
   return candidates;
 }
 
-/** Agent records of a run directory, in call order; unreadable ones are skipped. */
-export async function readRecords(agentsDir: string): Promise<AgentRecord[]> {
-  const names = (await readdir(agentsDir).catch(() => [] as string[])).filter((name) => /^\d+\.json$/.test(name)).sort();
-  const records: AgentRecord[] = [];
-  for (const name of names) {
-    try {
-      records.push(JSON.parse(await readFile(join(agentsDir, name), 'utf8')) as AgentRecord);
-    } catch {
-      // A record being replaced or damaged: the journal is the source of truth, this is display.
-    }
-  }
-  return records.sort((a, b) => a.index - b.index);
-}

@@ -16,7 +16,8 @@ import { mapStack } from '../compile/source-map.js';
 import { AgentStoppedError, type Dispatcher, type Usage } from '../dispatch/dispatcher.js';
 import { WfValidationError, type ErrorData, formatLocation } from '../errors.js';
 import { Journal, type JournalSync } from '../runs/journal.js';
-import { RunDirectory, type EventLog } from '../runs/run-dir.js';
+import { RunDirectory } from '../runs/run-dir.js';
+import type { JsonLinesWriter } from '../runs/json-lines.js';
 import { generateRunId } from '../runs/run-id.js';
 import { preflightSchema } from '../schema/index.js';
 import type { Outcome, SandboxWorkflow } from '../sandbox/protocol.js';
@@ -125,10 +126,11 @@ class Run {
   private readonly stopGraceMs: number;
   private runDir!: RunDirectory;
   private journal!: Journal;
-  private eventLog?: EventLog;
+  private eventLog?: JsonLinesWriter;
   private host!: SandboxHost;
   private context!: AgentCallContext;
   private stopRequested = false;
+  private budgetPostPending = false;
   private scriptEnded = false;
   private largeWarned = false;
   private stopTimers: NodeJS.Timeout[] = [];
@@ -215,7 +217,7 @@ class Run {
     const end = await this.host.ended;
     this.scriptEnded = true;
     await this.settleRemainingAgents();
-    await Promise.all(this.calls.map((call) => call.recordsWritten()));
+    await Promise.all(this.calls.map((call) => call.cacheWorkDone()));
     this.host.kill();
     for (const timer of this.stopTimers) clearTimeout(timer);
     this.options.signal?.removeEventListener('abort', onAbort);
@@ -227,7 +229,8 @@ class Run {
     await this.runDir.writeRunRecord({ ...this.record(status, startedAt, result, error), ...summary });
     if (status === 'completed') await this.runDir.writeResult(result);
     this.emit({ type: 'run-end', summary });
-    await this.eventLog.close();
+    this.eventLog.close();
+    this.runDir.close();
     return summary;
   }
 
@@ -384,7 +387,15 @@ class Run {
 
   private budgetChanged(): void {
     const spent = this.budget.spent();
-    this.host.updateBudget(spent);
+    // One message to the sandbox per turn of the event loop, however many agents moved the spend
+    // in it (an agent's reply carries the spend too, so the script never reads a stale one after it).
+    if (!this.budgetPostPending) {
+      this.budgetPostPending = true;
+      setImmediate(() => {
+        this.budgetPostPending = false;
+        this.host.updateBudget(this.budget.spent());
+      });
+    }
     this.emit({ type: 'budget-update', spent, total: this.budget.total });
     const { total, maxCostUsd } = this.budget;
     if (total !== null && total > 0 && spent >= total * BUDGET_NEAR_SHARE && spent < total) {

@@ -1,33 +1,24 @@
 /**
- * Reading a run's per-agent records (`agents/NNNN.json`, written by engine/agent-call.ts) back for
- * the commands that look at runs. A record is display data, not the source of truth (the journal
- * is), so a damaged or half-replaced one is skipped rather than failing the command.
+ * Reading a run's per-agent records back for the commands that look at runs: `agents.jsonl`,
+ * where engine/agent-call.ts appends an agent's record each time it writes it (the last line of an
+ * index is its record). A record is display data, not the source of truth (the journal is), so a
+ * damaged line is skipped rather than failing the command.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Usage } from '../dispatch/dispatcher.js';
 import type { AgentRecord } from '../engine/agent-call.js';
+import { readJsonLines } from './json-lines.js';
+import { AGENTS_FILENAME } from './run-dir.js';
 
 export type { AgentRecord };
 
-const RECORD_NAME = /^\d+\.json$/;
-
 /** The readable agent records of the run in `runDir`, by call index. */
 export async function readAgentRecords(runDir: string): Promise<AgentRecord[]> {
-  const agentsDir = join(runDir, 'agents');
-  const names = (await readdir(agentsDir).catch(() => [] as string[])).filter((name) => RECORD_NAME.test(name));
-  const records = await Promise.all(names.map((name) => readRecord(join(agentsDir, name))));
-  return records.filter((record): record is AgentRecord => record !== undefined).sort((a, b) => a.index - b.index);
-}
-
-async function readRecord(path: string): Promise<AgentRecord | undefined> {
-  try {
-    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
-    if (typeof value !== 'object' || value === null || typeof (value as AgentRecord).index !== 'number') return undefined;
-    return value as AgentRecord;
-  } catch {
-    return undefined;
+  const latest = new Map<number, AgentRecord>();
+  for (const line of await readJsonLines(join(runDir, AGENTS_FILENAME)).catch(() => [])) {
+    if (typeof line.index === 'number') latest.set(line.index, line as unknown as AgentRecord);
   }
+  return [...latest.values()].sort((a, b) => a.index - b.index);
 }
 
 /** Whether the step was answered from an earlier run instead of running (C2). */

@@ -1,31 +1,32 @@
 /**
  * The run directory `.boocode/runs/<runId>/` (R1): `script.js` (the exact source that ran),
  * `args.json`, `journal.jsonl`, `run.json` (status, timings, usage, result or error),
- * `agents/<index>.json` (one record per agent call), `log.txt` (the script's log lines) and
- * `events.jsonl` (every run event, docs/events.md). Records are replaced atomically (temp file +
- * rename), so a reader never sees half a record.
+ * `agents.jsonl` (the per-agent records: a line each time one is written, the last line of an
+ * index is its record), `log.txt` (the script's log lines) and `events.jsonl` (every run event,
+ * docs/events.md). `run.json` is replaced atomically (temp file + rename), so a reader never sees
+ * half of it; the JSON-lines files are appended to (runs/json-lines.ts).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, appendFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { JsonLinesWriter } from './json-lines.js';
 
 export const RUNS_DIRNAME = join('.boocode', 'runs');
+export const AGENTS_FILENAME = 'agents.jsonl';
 
 export class RunDirectory {
-  readonly agentsDir: string;
   readonly journalPath: string;
   readonly logPath: string;
   private logChain: Promise<void> = Promise.resolve();
+  private agentRecords: JsonLinesWriter | undefined;
 
   constructor(readonly path: string) {
-    this.agentsDir = join(path, 'agents');
     this.journalPath = join(path, 'journal.jsonl');
     this.logPath = join(path, 'log.txt');
   }
 
   static async create(runsDir: string, runId: string): Promise<RunDirectory> {
     const directory = new RunDirectory(join(runsDir, runId));
-    await mkdir(directory.agentsDir, { recursive: true });
+    await mkdir(directory.path, { recursive: true });
     return directory;
   }
 
@@ -53,16 +54,23 @@ export class RunDirectory {
     if (report !== undefined) await writeAtomically(join(this.path, 'report.md'), report.endsWith('\n') ? report : `${report}\n`);
   }
 
-  writeAgentRecord(index: number, record: unknown): Promise<void> {
-    return writeAtomically(join(this.agentsDir, `${String(index).padStart(4, '0')}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  /** Appends the agent's record as it is now; the last line of an index is its record. */
+  writeAgentRecord(record: { index: number }): void {
+    this.agentRecords ??= new JsonLinesWriter(join(this.path, AGENTS_FILENAME));
+    this.agentRecords.write(record);
+  }
+
+  /** Writes out what the JSON-lines files still hold in memory. */
+  close(): void {
+    this.agentRecords?.close();
   }
 
   /**
    * The event stream's copy (`events.jsonl`): buffered, not fsynced, because it is for watching
    * and inspecting; the journal is what resuming trusts.
    */
-  openEventLog(filename: string): EventLog {
-    return new EventLog(createWriteStream(join(this.path, filename), { flags: 'a' }));
+  openEventLog(filename: string): JsonLinesWriter {
+    return new JsonLinesWriter(join(this.path, filename));
   }
 
   /** Log lines are appended in order; losing the tail of a log on kill -9 is acceptable. */
@@ -70,29 +78,6 @@ export class RunDirectory {
     const text = lines.map((line) => `${line}\n`).join('');
     this.logChain = this.logChain.then(() => appendFile(this.logPath, text)).catch(() => undefined);
     return this.logChain;
-  }
-}
-
-/** An append-only JSON-lines file; a write error is remembered and ends writing, never the run. */
-export class EventLog {
-  private failed = false;
-
-  constructor(private readonly stream: WriteStream) {
-    stream.on('error', () => {
-      this.failed = true;
-    });
-  }
-
-  write(value: unknown): void {
-    if (!this.failed) this.stream.write(`${JSON.stringify(value)}\n`);
-  }
-
-  /** Resolves once every line written so far is handed to the file system. */
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.failed || this.stream.destroyed) return resolve();
-      this.stream.end(() => resolve());
-    });
   }
 }
 

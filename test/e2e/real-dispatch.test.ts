@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { agentRecordsIn } from '../support/run-script.js';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -101,7 +102,7 @@ describe('real dispatch, end to end', () => {
     expect(record.costUsd).toBeCloseTo(expected, 12);
     expect(result.stderr).toMatch(/run completed in .*: 2 agents, 1245 tokens, \$0\.0003;/);
     expect(record.byModel['openai/gpt-5-mini']).toMatchObject({ agents: 2 });
-    const agents = readdirSync(join(dir, '.boocode', 'runs', summary.runId, 'agents')).map((name) => JSON.parse(readFileSync(join(dir, '.boocode', 'runs', summary.runId, 'agents', name), 'utf8')));
+    const agents = agentRecordsIn(join(dir, '.boocode', 'runs', summary.runId));
     expect(agents.find((agent) => agent.label === 'reader')).toMatchObject({ toolCalls: 1, model: 'openai/gpt-5-mini', status: 'completed' });
 
     for (const file of filesUnder(join(dir, '.boocode'))) expect(readFileSync(file, 'utf8'), file).not.toContain(OPENAI_KEY);
@@ -140,7 +141,7 @@ describe('real dispatch, end to end', () => {
     const result = await wf(['run', 'real', '--json'], dir, { OPENAI_BASE_URL: llm.openaiBaseURL, OPENAI_API_KEY: OPENAI_KEY });
     const summary = JSON.parse(result.stdout);
     // agent() resolves null (A5); the script goes on, and its schema agent fails the same way.
-    const records = readdirSync(join(dir, '.boocode', 'runs', summary.runId, 'agents')).map((name) => JSON.parse(readFileSync(join(dir, '.boocode', 'runs', summary.runId, 'agents', name), 'utf8')));
+    const records = agentRecordsIn(join(dir, '.boocode', 'runs', summary.runId));
     const reader = records.find((record) => record.label === 'reader');
     expect(reader.status).toBe('failed');
     expect(reader.error).toMatch(/401|auth/i);

@@ -49,7 +49,7 @@ async function ok(args: string[], cwd: string): Promise<string> {
 function simulatedRun(dir: string, startedAt: number, pid: number, suffix: string): string {
   const runId = `wf_${startedAt.toString(36)}-${suffix}`;
   const runDir = join(dir, '.boocode', 'runs', runId);
-  mkdirSync(join(runDir, 'agents'), { recursive: true });
+  mkdirSync(runDir, { recursive: true });
   const record = { runId, workflow: 'flow', file: join(dir, 'flow.js'), dispatcher: 'mock', status: 'running', startedAt: new Date(startedAt).toISOString(), pid, host: hostname(), budget: null };
   writeFileSync(join(runDir, 'run.json'), JSON.stringify(record));
   return runId;

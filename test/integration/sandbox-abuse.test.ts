@@ -98,7 +98,7 @@ function everythingRecorded(run: ScriptRun): string {
     JSON.stringify(run.journal),
     JSON.stringify(run.dispatcher.calls),
     ...files.map((name) => readFileSync(join(run.summary.runDir, name), 'utf8')),
-    ...(existsSync(join(run.summary.runDir, 'agents')) ? run.agentRecords().map((record) => JSON.stringify(record)) : []),
+    ...(existsSync(join(run.summary.runDir, 'agents.jsonl')) ? run.agentRecords().map((record) => JSON.stringify(record)) : []),
   ].join('\n');
 }
 

@@ -1,10 +1,10 @@
 /**
  * Run directories written by hand, the way the engine leaves them (R1), for unit tests of the code
- * that reads runs back (`wf runs`, `wf inspect`, `wf runs prune`): `run.json`, `agents/NNNN.json`
+ * that reads runs back (`wf runs`, `wf inspect`, `wf runs prune`): `run.json`, `agents.jsonl`
  * and `events.jsonl`, with times chosen by the test.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRecord } from '../../src/engine/agent-call.js';
@@ -37,14 +37,14 @@ export interface RunFixture {
 export function writeRun(runsDir: string, fixture: RunFixture): string {
   const runId = generateRunId(T0 + fixture.startMs);
   const dir = join(runsDir, runId);
-  mkdirSync(join(dir, 'agents'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   if (fixture.record !== null) {
     const record = { runId, startedAt: at(fixture.startMs), pid: process.pid, host: hostname(), dispatcher: 'mock', budget: null, ...fixture.record };
     writeFileSync(join(dir, 'run.json'), JSON.stringify(record, null, 2));
   }
   for (const agent of fixture.agents ?? []) {
     const record: AgentRecord = { label: `agent ${agent.index}`, phase: null, depth: 0, prompt: `prompt ${agent.index}`, options: {}, status: 'completed', dispatcher: 'mock', queuedAt: at(fixture.startMs), ...agent };
-    writeFileSync(join(dir, 'agents', `${String(agent.index).padStart(4, '0')}.json`), JSON.stringify(record, null, 2));
+    appendFileSync(join(dir, 'agents.jsonl'), `${JSON.stringify(record)}\n`);
   }
   if (fixture.events) {
     writeFileSync(join(dir, 'events.jsonl'), fixture.events.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n');

@@ -90,10 +90,7 @@ export async function runScript(source: string, options: RunScriptOptions = {}):
     logs: events.flatMap((event) => (event.type === 'log-write' ? [event.line] : [])),
     journal,
     projectDir,
-    agentRecords: () =>
-      readdirSync(join(summary.runDir, 'agents'))
-        .sort()
-        .map((name) => JSON.parse(readFileSync(join(summary.runDir, 'agents', name), 'utf8'))),
+    agentRecords: () => agentRecordsIn(summary.runDir),
   };
 }
 
@@ -111,4 +108,15 @@ export async function errorOf(source: string, options: RunScriptOptions = {}) {
   const { summary } = await runScript(source, options);
   if (summary.status !== 'failed') throw new Error(`expected the run to fail, got ${summary.status}: ${JSON.stringify(summary.result)}`);
   return summary.error!;
+}
+
+/** The agent records of a run directory (`agents.jsonl`, the last line of each index), by index. */
+export function agentRecordsIn(runDir: string): Array<Record<string, unknown> & { index: number }> {
+  const latest = new Map<number, Record<string, unknown> & { index: number }>();
+  for (const line of readFileSync(join(runDir, 'agents.jsonl'), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line) as Record<string, unknown> & { index: number };
+    latest.set(record.index, record);
+  }
+  return [...latest.values()].sort((a, b) => a.index - b.index);
 }

@@ -7,7 +7,8 @@ import { Command, Option } from 'commander';
 import { join } from 'node:path';
 import { parseStepSelector } from '../../cache/selector.js';
 import { defaultDiscoveryOptions } from '../../discovery/index.js';
-import { explainRun, readRecords, type ExplainedCall, type ExplainReport } from '../../engine/explain.js';
+import { explainRun, type ExplainedCall, type ExplainReport } from '../../engine/explain.js';
+import { readAgentRecords } from '../../runs/agent-records.js';
 import { prepareResume } from '../../engine/resume.js';
 import { checkArgs, loadWorkflow, projectCacheStore, workflowLoader } from '../../index.js';
 import { projectDir, runsDirFor } from '../../runs/project-dir.js';
@@ -61,7 +62,7 @@ export function explainCommand(io: Output, setExitCode: (code: number) => void):
           workflow: prepared.workflow,
           args,
           resume: prepared.resume,
-          resumedRecords: await readRecords(join(prepared.stored.dir, 'agents')),
+          resumedRecords: await readAgentRecords(prepared.stored.dir),
           loadWorkflow: prepared.childLoader(workflowLoader(discovery)),
         });
       } else {

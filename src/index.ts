@@ -209,3 +209,4 @@ export async function run(options: RunTargetOptions): Promise<RunSummary> {
     loadWorkflow: workflowLoader(discovery),
   });
 }
+export { prewarmSandbox, discardSpareSandbox } from './sandbox/host.js';

@@ -14,6 +14,7 @@ import { cacheCommand } from './commands/cache/index.js';
 import { explainCommand } from './commands/explain.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
+import { discardSpareSandbox } from '../index.js';
 import { showCommand } from './commands/show.js';
 import { validateCommand } from './commands/validate.js';
 import { runsCommand } from './commands/runs/index.js';
@@ -51,20 +52,27 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.completed;
-      return EXIT.usage; // commander already printed what was wrong
-    }
-    if (error instanceof WfValidationError) {
-      for (const diagnostic of error.diagnostics) io.err(`wf: ${formatDiagnostic(diagnostic)}`);
-      return EXIT.usage;
-    }
-    if (WfError.isInstance(error)) {
-      io.err(`wf: ${error.describe()}`);
-      if (error.hint) io.err(`wf: hint: ${error.hint}`);
-      return exitCodeForError(error);
-    }
-    io.err(`wf: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return EXIT.failed;
+    return reportError(error, io);
+  } finally {
+    discardSpareSandbox(); // a run that never started leaves its pre-started sandbox process unused
   }
+}
+
+/** One clear line (and a hint) for an expected failure; anything else is a bug and says so. */
+function reportError(error: unknown, io: Output): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.completed;
+    return EXIT.usage; // commander already printed what was wrong
+  }
+  if (error instanceof WfValidationError) {
+    for (const diagnostic of error.diagnostics) io.err(`wf: ${formatDiagnostic(diagnostic)}`);
+    return EXIT.usage;
+  }
+  if (WfError.isInstance(error)) {
+    io.err(`wf: ${error.describe()}`);
+    if (error.hint) io.err(`wf: hint: ${error.hint}`);
+    return exitCodeForError(error);
+  }
+  io.err(`wf: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return EXIT.failed;
 }

@@ -46,6 +46,45 @@ function childEntry(): string {
   return built;
 }
 
+function spawnChild(): ChildProcess {
+  return fork(childEntry(), [], {
+    execArgv: ['--no-node-snapshot'],
+    // Built from nothing: API keys and every other variable of the wf process stay out (S1).
+    env: { WF_SANDBOX: '1' },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+}
+
+let spare: ChildProcess | undefined;
+
+/**
+ * Starts a sandbox process ahead of the next run, so that run does not wait for Node and
+ * isolated-vm to boot (most of a run's ≈ 80 ms start-up). `wf run` calls it first thing, so the
+ * boot overlaps finding, compiling and checking the workflow. A spare holds no run and no secret
+ * (its environment is built from nothing, like every sandbox's); call discardSpareSandbox() when
+ * no run will take it, or it keeps the process alive.
+ */
+export function prewarmSandbox(): void {
+  if (spare !== undefined && spare.exitCode === null && spare.connected) return;
+  spare = spawnChild();
+  spare.on('error', () => undefined); // a spare that failed to start is replaced by a fresh fork
+}
+
+/** Ends a spare sandbox process that no run took. */
+export function discardSpareSandbox(): void {
+  spare?.kill();
+  spare = undefined;
+}
+
+function takeSpare(): ChildProcess | undefined {
+  const child = spare;
+  spare = undefined;
+  if (child !== undefined && child.exitCode === null && child.signalCode === null && child.connected) return child;
+  child?.kill();
+  return undefined;
+}
+
 export class SandboxHost {
   /** Settles once, when the run has ended in the child or the child has died. */
   readonly ended: Promise<SandboxEnd>;
@@ -54,13 +93,7 @@ export class SandboxHost {
   private stderrTail = '';
 
   constructor(start: RunStart, private readonly handlers: SandboxHandlers) {
-    this.child = fork(childEntry(), [], {
-      execArgv: ['--no-node-snapshot'],
-      // Built from nothing: API keys and every other variable of the wf process stay out (S1).
-      env: { WF_SANDBOX: '1' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+    this.child = takeSpare() ?? spawnChild();
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);

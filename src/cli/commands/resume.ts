@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { parseStepSelector } from '../../cache/selector.js';
 import { defaultDiscoveryOptions } from '../../discovery/index.js';
 import { prepareResume } from '../../engine/resume.js';
-import { checkArgs, loadWorkflowFile, workflowLoader } from '../../index.js';
+import { checkArgs, loadWorkflowFile, prewarmSandbox, workflowLoader } from '../../index.js';
 import { runsDirFor } from '../../runs/project-dir.js';
 import { resolveRun } from '../../runs/run-lookup.js';
 import type { Output } from '../output.js';
@@ -40,6 +40,7 @@ Examples:
   wf resume wf_mabc123-x7k2pq --from phase:Verify --script ./edited.js`,
     )
     .action(async (reference: string, rest: string[], flags: ResumeFlags) => {
+      if (!flags.detach) prewarmSandbox(); // boots while the stored run is read and checked
       const discovery = defaultDiscoveryOptions();
       const workflow = flags.script ? await loadWorkflowFile(flags.script) : undefined;
       const newArgs = flags.args !== undefined || flags.argsFile !== undefined || rest.length > 0;

@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { defaultDiscoveryOptions } from '../../discovery/index.js';
-import { checkArgs, loadWorkflow } from '../../index.js';
+import { checkArgs, loadWorkflow, prewarmSandbox } from '../../index.js';
 import type { Output } from '../output.js';
 import { resolveArgs } from '../run-arguments.js';
 import { addRunOptions, runSession, type RunFlags } from '../run-session.js';
@@ -29,6 +29,8 @@ Examples:
   wf run deep-research "question" --detach        # prints the run id; see wf logs/status/wait/result/stop`,
     )
     .action(async (target: string, rest: string[], flags: RunFlags) => {
+      // The sandbox process boots while the workflow is found, compiled and checked.
+      if (!flags.detach) prewarmSandbox();
       const discovery = defaultDiscoveryOptions();
       const workflow = await loadWorkflow(target, discovery);
       const args = await resolveArgs({ argsJson: flags.args, argsFile: flags.argsFile, rest }, workflow.meta);

@@ -210,3 +210,4 @@ export async function run(options: RunTargetOptions): Promise<RunSummary> {
   });
 }
 export { prewarmSandbox, discardSpareSandbox } from './sandbox/host.js';
+export { releaseCompiler } from './compile/index.js';

@@ -17,7 +17,7 @@ import type { RunSummary } from '../engine/run-summary.js';
 import type { ResumeOptions } from '../engine/step-reuse.js';
 import { WfUsageError } from '../errors.js';
 import { RUN_ID_PATTERN } from '../runs/run-id.js';
-import { configuredModels, projectCacheStore, workflowLoader } from '../index.js';
+import { configuredModels, projectCacheStore, releaseCompiler, workflowLoader } from '../index.js';
 import { projectDir } from '../runs/project-dir.js';
 import { RUNS_DIRNAME } from '../runs/run-dir.js';
 import { ScriptedDispatcher } from '../testing/scripted-dispatcher.js';
@@ -200,6 +200,7 @@ export async function runSession(io: Output, request: SessionRequest): Promise<n
       view.onEvent(event);
     },
   };
+  await releaseCompiler(); // the workflow is compiled: its memory is the run's for the agents
   let summary: RunSummary;
   try {
     summary = await runWorkflow(options);

@@ -87,13 +87,19 @@ export async function readJsonLines(path: string): Promise<JsonLine[]> {
 function parseJsonLines(text: string): JsonLine[] {
   const values: JsonLine[] = [];
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) values.push(value as JsonLine);
-    } catch {
-      // torn or foreign: skip it, keep the rest
-    }
+    const value = parseJsonLine(line);
+    if (value) values.push(value);
   }
   return values;
+}
+
+/** One line as a JSON object; undefined for a blank, torn or foreign line. */
+export function parseJsonLine(line: string): JsonLine | undefined {
+  if (line.trim() === '') return undefined;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonLine) : undefined;
+  } catch {
+    return undefined;
+  }
 }

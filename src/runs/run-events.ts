@@ -8,13 +8,13 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EVENTS_FILENAME, type TimedRunEvent } from '../engine/events.js';
-import { readJournal } from './journal.js';
+import { readJsonLines, parseJsonLine } from './json-lines.js';
 
 /** Every whole event line of the run in `runDir`, in order; none when the file is missing. */
 export async function readRunEvents(runDir: string): Promise<TimedRunEvent[]> {
   try {
-    const events = await readJournal(join(runDir, EVENTS_FILENAME));
-    return events.filter((event): event is TimedRunEvent => typeof event.time === 'string') as TimedRunEvent[];
+    const lines = await readJsonLines(join(runDir, EVENTS_FILENAME));
+    return lines.filter((line) => typeof line.type === 'string' && typeof line.time === 'string') as unknown as TimedRunEvent[];
   } catch {
     return [];
   }
@@ -52,12 +52,6 @@ export async function lastEventTime(runDir: string): Promise<number | undefined>
 }
 
 function timeOf(line: string): number | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    const time = typeof value === 'object' && value !== null ? Date.parse(String((value as { time?: unknown }).time)) : Number.NaN;
-    return Number.isFinite(time) ? time : undefined;
-  } catch {
-    return undefined;
-  }
+  const time = Date.parse(String(parseJsonLine(line)?.time));
+  return Number.isFinite(time) ? time : undefined;
 }

@@ -10,6 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EVENTS_FILENAME, type TimedRunEvent } from '../engine/events.js';
+import { parseJsonLine } from './json-lines.js';
 import { readRun, rereadRun, type RunRef } from './run-lookup.js';
 
 const POLL_MS = 200;
@@ -125,11 +126,6 @@ async function readFrom(path: string, offset: number): Promise<Buffer> {
 }
 
 function parseEvent(line: string): TimedRunEvent | undefined {
-  if (line.trim() === '') return undefined;
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' ? (value as TimedRunEvent) : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonLine(line);
+  return typeof value?.type === 'string' && typeof value.time === 'string' ? (value as unknown as TimedRunEvent) : undefined;
 }

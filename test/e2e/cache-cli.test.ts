@@ -5,9 +5,9 @@
  * from the journal or the cache has `cached` on its agent-end line; a live one does not.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { tempProject } from '../support/wf-cli.js';
 import { describe, expect, test } from 'vitest';
 
 const BIN = resolve(__dirname, '../../bin/wf.js');
@@ -30,17 +30,7 @@ interface AgentEnd {
   cached?: { via: 'journal' | 'cache'; runId: string };
 }
 
-function project(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wf-e2e-cache-'));
-  mkdirSync(join(dir, '.boocode', 'workflows'), { recursive: true });
-  mkdirSync(join(dir, 'home'));
-  for (const [name, text] of Object.entries(files)) {
-    const path = join(dir, name);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, text);
-  }
-  return dir;
-}
+const project = tempProject;
 
 function wf(args: string[], cwd: string, options: { onStderr?: (stderr: string, kill: (signal: NodeJS.Signals) => void) => void } = {}): Promise<Result> {
   return new Promise((resolvePromise, reject) => {

@@ -147,3 +147,16 @@ export class AgentStoppedError extends WfError {
 }
 
 export const ZERO_USAGE: Usage = Object.freeze({ input: 0, output: 0, reasoning: 0 });
+
+/** The sum of two usages; the cache fields stay absent unless one of them has them. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const sum: Usage = { input: a.input + b.input, output: a.output + b.output, reasoning: a.reasoning + b.reasoning };
+  if (a.cacheRead !== undefined || b.cacheRead !== undefined) sum.cacheRead = (a.cacheRead ?? 0) + (b.cacheRead ?? 0);
+  if (a.cacheWrite !== undefined || b.cacheWrite !== undefined) sum.cacheWrite = (a.cacheWrite ?? 0) + (b.cacheWrite ?? 0);
+  return sum;
+}
+
+/** Every token of a usage: prompt (cache included), output and reasoning, as `wf run` counts them. */
+export function totalTokens(usage: Usage | undefined): number {
+  return usage ? usage.input + usage.output + usage.reasoning : 0;
+}

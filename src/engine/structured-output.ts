@@ -4,7 +4,7 @@
  * (default 5); then agent() throws, quoting the last failure. A reply given as text is accepted
  * when it holds valid JSON, fenced or bare (A05).
  */
-import type { AgentReply, AgentRequest, Usage } from '../dispatch/dispatcher.js';
+import { addUsage, type AgentReply, type AgentRequest, type Usage } from '../dispatch/dispatcher.js';
 import { extractJson, validatorFor } from '../schema/index.js';
 import { StructuredOutputError } from './errors.js';
 
@@ -15,12 +15,7 @@ export interface StructuredResult {
   attempts: number;
 }
 
-export function addUsage(a: Usage, b: Usage): Usage {
-  const sum: Usage = { input: a.input + b.input, output: a.output + b.output, reasoning: a.reasoning + b.reasoning };
-  if (a.cacheRead !== undefined || b.cacheRead !== undefined) sum.cacheRead = (a.cacheRead ?? 0) + (b.cacheRead ?? 0);
-  if (a.cacheWrite !== undefined || b.cacheWrite !== undefined) sum.cacheWrite = (a.cacheWrite ?? 0) + (b.cacheWrite ?? 0);
-  return sum;
-}
+export { addUsage };
 
 /**
  * Dispatches `request` until its output validates. `dispatch` is called once per attempt;

@@ -6,7 +6,8 @@
  * comes from the tail of its event stream.
  */
 import { join } from 'node:path';
-import { readAgentRecords, usageTokens, wasReused } from './agent-records.js';
+import { totalTokens } from '../dispatch/dispatcher.js';
+import { readAgentRecords, wasReused } from './agent-records.js';
 import { listRunIds, readRunRecord, runState, type RunRecord, type RunState } from './run-lookup.js';
 import { lastEventTime } from './run-events.js';
 
@@ -84,7 +85,7 @@ async function runRow(runDir: string, id: string, record: RunRecord, state: RunS
       ...row,
       durationMs: record.durationMs ?? null,
       agents: { total, live: total - cached, cached, failed: record.failedCount ?? 0 },
-      tokens: usageTokens(record.usage),
+      tokens: totalTokens(record.usage),
       costUsd: record.costUsd ?? null,
     };
   }
@@ -102,7 +103,7 @@ async function runRow(runDir: string, id: string, record: RunRecord, state: RunS
       cached: reused,
       failed: records.filter((agent) => agent.status === 'failed').length,
     },
-    tokens: liveRecords.reduce((sum, agent) => sum + usageTokens(agent.usage), 0),
+    tokens: liveRecords.reduce((sum, agent) => sum + totalTokens(agent.usage), 0),
     costUsd: costs.length === 0 ? null : costs.reduce((sum, cost) => sum + cost, 0),
   };
 }

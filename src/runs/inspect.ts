@@ -17,7 +17,8 @@ import type { AgentStatus, TimedRunEvent } from '../engine/events.js';
 import type { ModelUsage, RunStatus } from '../engine/run-summary.js';
 import type { CachedFrom } from '../engine/step-reuse.js';
 import { WfUsageError } from '../errors.js';
-import { addUsages, NO_USAGE, readAgentRecords, usageTokens, type AgentRecord } from './agent-records.js';
+import { addUsage, totalTokens, ZERO_USAGE } from '../dispatch/dispatcher.js';
+import { readAgentRecords, type AgentRecord } from './agent-records.js';
 import { runStartedAt } from './history.js';
 import { resolveRun, type RunRecord, type RunRef, type RunState } from './run-lookup.js';
 import { readRunEvents } from './run-events.js';
@@ -192,7 +193,7 @@ function inspection(ref: RunRef, records: AgentRecord[], events: TimedRunEvent[]
   const endedAt = runEnd(record, state, startedAt, sources, events, now);
   const agents = sources.map((source) => inspectedAgent(source, state, startedAt, endedAt));
   const liveAgents = sources.filter((agent) => agent.reuse?.decision !== 'hit');
-  const usage = record.usage ?? liveAgents.reduce((sum, agent) => addUsages(sum, agent.usage ?? NO_USAGE), NO_USAGE);
+  const usage = record.usage ?? liveAgents.reduce((sum, agent) => addUsage(sum, agent.usage ?? ZERO_USAGE), ZERO_USAGE);
   const costs = liveAgents.flatMap((agent) => (agent.costUsd === undefined ? [] : [agent.costUsd]));
   return {
     runId: ref.runId,
@@ -211,7 +212,7 @@ function inspection(ref: RunRef, records: AgentRecord[], events: TimedRunEvent[]
     resumedFrom: record.resumedFrom ?? null,
     agents: tally(agents),
     usage,
-    tokens: usageTokens(usage),
+    tokens: totalTokens(usage),
     costUsd: record.costUsd ?? (costs.length === 0 ? null : costs.reduce((sum, cost) => sum + cost, 0)),
     byModel: record.byModel ?? byModel(liveAgents, record.dispatcher ?? 'unknown'),
     result: record.result ?? null,
@@ -298,7 +299,7 @@ function inspectedAgent(source: AgentRecord, runState: RunState, runStart: numbe
   };
   const interrupted = runState === 'interrupted' && !isEnded(source.status);
   const running = source.status === 'running' && runState === 'running';
-  const usage = source.usage ?? NO_USAGE;
+  const usage = source.usage ?? ZERO_USAGE;
   return {
     index: source.index,
     label: source.label,
@@ -316,7 +317,7 @@ function inspectedAgent(source: AgentRecord, runState: RunState, runStart: numbe
     // A running agent's bar reaches the end of the axis (now); an interrupted one's, its run's last sign of life.
     endOffsetMs: offset(source.endedAt) ?? (source.startedAt && !isEnded(source.status) && runEnd !== undefined && runStart !== undefined ? runEnd - runStart : null),
     usage,
-    tokens: source.reuse?.decision === 'hit' ? 0 : usageTokens(usage),
+    tokens: source.reuse?.decision === 'hit' ? 0 : totalTokens(usage),
     costUsd: source.costUsd ?? null,
     error: source.error ?? null,
   };
@@ -349,9 +350,9 @@ function byModel(liveAgents: AgentRecord[], dispatcher: string): Record<string, 
   const models: Record<string, ModelUsage> = {};
   for (const agent of liveAgents) {
     if (!agent.usage) continue;
-    const entry = (models[agent.model ?? agent.requestedModel ?? dispatcher] ??= { agents: 0, usage: NO_USAGE });
+    const entry = (models[agent.model ?? agent.requestedModel ?? dispatcher] ??= { agents: 0, usage: ZERO_USAGE });
     entry.agents += 1;
-    entry.usage = addUsages(entry.usage, agent.usage);
+    entry.usage = addUsage(entry.usage, agent.usage);
     if (agent.costUsd !== undefined) entry.costUsd = (entry.costUsd ?? 0) + agent.costUsd;
   }
   return models;

@@ -2,18 +2,13 @@
  * Numbers as the CLI shows them, shared by the progress view, `wf runs`, `wf inspect` and
  * `wf status`, so the same quantity always reads the same way.
  */
-import type { Usage } from '../../dispatch/dispatcher.js';
 
 export { formatDuration } from '../../engine/duration.js';
+export { totalTokens } from '../../dispatch/dispatcher.js';
 
 /** Dollars with enough digits to see a small run's cost: $0.0042, $1.27. */
 export function formatUsd(usd: number): string {
   return usd >= 1 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
-}
-
-/** Every token a call used: prompt (cache included), output and reasoning. */
-export function totalTokens(usage: Usage | undefined): number {
-  return usage ? usage.input + usage.output + usage.reasoning : 0;
 }
 
 /** A token count in a narrow column: 950, 12.3k, 4.1M. */

@@ -144,4 +144,14 @@ describe.concurrent('live progress view in a terminal', () => {
     expect(lines.some((line) => line.startsWith('wf: run completed in '))).toBe(true);
     expect(wrapped.every((line) => !line.startsWith('wf:'))).toBe(true);
   });
+
+  test('--events - on a terminal: the events and plain progress share the screen, never a live frame', async () => {
+    const run = await runInPty(120, 30, ['--events', '-']);
+    expect(run.code, run.raw).toBe(0);
+    expect(run.raw).not.toMatch(CURSOR_MOVEMENT);
+    const { lines } = await screenOf(run.raw, 120, 30);
+    const events = lines.filter((line) => line.startsWith('{"time":'));
+    expect(events.length, lines.join('\n')).toBeGreaterThan(10);
+    expect(lines).toContain('▸ phase Gather');
+  });
 });

@@ -255,6 +255,11 @@ function updateAgent(agents: readonly ActiveAgent[], index: number, update: (age
  */
 const RETRY_NOTICE = /^([^\s:]+): ([^;]+); (?:pausing new requests for|retrying in) /;
 
+/** The provider a retry or pause notice is about; undefined for any other warning. */
+export function retryNoticeProvider(message: string): string | undefined {
+  return RETRY_NOTICE.exec(message)?.[1];
+}
+
 function foldWarning(warnings: readonly FoldedWarning[], message: string): readonly FoldedWarning[] {
   const retry = RETRY_NOTICE.exec(message);
   const key = retry ? `retry:${retry[1]}` : `message:${message}`;

@@ -53,6 +53,16 @@ export interface FakeAgents {
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
+/** A recorded JSONL session of an agent CLI under test/fixtures/<folder>, one event object per line. */
+export function cliFixtures(folder: string): (name: string) => Array<Record<string, unknown>> {
+  const root = join(import.meta.dirname, '..', 'fixtures', folder);
+  return (name) =>
+    readFileSync(join(root, name), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 export function installFakeAgents(dir: string): FakeAgents {
   const binDir = join(dir, 'bin');
   mkdirSync(binDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,14 +6,9 @@ import { createClaudeCodeDispatcher } from '../../../../src/dispatch/cli/claude-
 import { CliAuthError, CliFailedError, CliNotFoundError, CliRateLimitError, ToolCallLimitError } from '../../../../src/dispatch/cli/errors.js';
 import { AgentStoppedError, type AgentEvent, type AgentRequest, type Dispatcher } from '../../../../src/dispatch/dispatcher.js';
 import { WfError, WfUsageError } from '../../../../src/errors.js';
-import { installFakeAgents, processGone, waitFor, type FakeAgents } from '../../../support/fake-agent.js';
+import { cliFixtures, installFakeAgents, processGone, waitFor, type FakeAgents } from '../../../support/fake-agent.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../fixtures/claude/2.1.x');
-const fixture = (name: string): Array<Record<string, unknown>> =>
-  readFileSync(join(FIXTURES, name), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
+const fixture = cliFixtures('claude/2.1.x');
 
 const GRACE_MS = 300;
 let dir: string;

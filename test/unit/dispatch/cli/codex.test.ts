@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,14 +7,9 @@ import { CliAuthError, CliFailedError, CliNotFoundError, CliRateLimitError, Tool
 import { toStrictSchema } from '../../../../src/dispatch/cli/strict-schema.js';
 import { AgentStoppedError, type AgentEvent, type AgentRequest, type Dispatcher } from '../../../../src/dispatch/dispatcher.js';
 import type { WfError } from '../../../../src/errors.js';
-import { installFakeAgents, processGone, waitFor, type FakeAgents } from '../../../support/fake-agent.js';
+import { cliFixtures, installFakeAgents, processGone, waitFor, type FakeAgents } from '../../../support/fake-agent.js';
 
-const FIXTURES = join(import.meta.dirname, '../../../fixtures/codex/0.x');
-const fixture = (name: string): Array<Record<string, unknown>> =>
-  readFileSync(join(FIXTURES, name), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
+const fixture = cliFixtures('codex/0.x');
 
 const GRACE_MS = 300;
 let dir: string;

@@ -48,6 +48,3 @@ export type RunEventListener = (event: RunEvent) => void;
 
 /** A line of `events.jsonl` and of `--events`: the event with the time it happened (ISO 8601). */
 export type TimedRunEvent = RunEvent & { time: string };
-
-/** The run directory's copy of the event stream. */
-export const EVENTS_FILENAME = 'events.jsonl';

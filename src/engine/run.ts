@@ -17,7 +17,6 @@ import { AgentStoppedError, type Dispatcher, type Usage } from '../dispatch/disp
 import { WfValidationError, type ErrorData, formatLocation } from '../errors.js';
 import { Journal, type JournalSync } from '../runs/journal.js';
 import { RunDirectory } from '../runs/run-dir.js';
-import type { JsonLinesWriter } from '../runs/json-lines.js';
 import { generateRunId } from '../runs/run-id.js';
 import { preflightSchema } from '../schema/index.js';
 import type { Outcome, SandboxWorkflow } from '../sandbox/protocol.js';
@@ -27,7 +26,7 @@ import type { PreparedStep } from './step-reuse.js';
 import { autoLabel, parseAgentOptions } from './agent-options.js';
 import { Budget } from './budget.js';
 import { AgentLimitError, RunStoppedError } from './errors.js';
-import { EVENTS_FILENAME, type RunEvent, type RunEventListener } from './events.js';
+import type { RunEvent, RunEventListener } from './events.js';
 import {
   DEFAULT_CPU_LIMIT_MS,
   DEFAULT_HEAP_LIMIT_MB,
@@ -126,7 +125,6 @@ class Run {
   private readonly stopGraceMs: number;
   private runDir!: RunDirectory;
   private journal!: Journal;
-  private eventLog?: JsonLinesWriter;
   private host!: SandboxHost;
   private context!: AgentCallContext;
   private stopRequested = false;
@@ -158,7 +156,6 @@ class Run {
     await this.runDir.writeScript(workflow.source, workflow.file);
     await this.runDir.writeArgs(this.options.args);
     this.journal = await Journal.open(this.runDir.journalPath, this.options.journalSync ?? journalSyncFromEnv());
-    this.eventLog = this.runDir.openEventLog(EVENTS_FILENAME);
     await this.journal.append({
       type: 'run-start',
       runId: this.runId,
@@ -229,7 +226,6 @@ class Run {
     await this.runDir.writeRunRecord({ ...this.record(status, startedAt, result, error), ...summary });
     if (status === 'completed') await this.runDir.writeResult(result);
     this.emit({ type: 'run-end', summary });
-    this.eventLog.close();
     this.runDir.close();
     return summary;
   }
@@ -426,7 +422,7 @@ class Run {
   }
 
   private emit(event: RunEvent): void {
-    this.eventLog?.write({ time: new Date(this.now()).toISOString(), ...event });
+    this.runDir?.writeEvent({ time: new Date(this.now()).toISOString(), ...event });
     try {
       this.options.onEvent?.(event);
     } catch {

@@ -12,12 +12,15 @@ import { JsonLinesWriter } from './json-lines.js';
 
 export const RUNS_DIRNAME = join('.boocode', 'runs');
 export const AGENTS_FILENAME = 'agents.jsonl';
+/** The run's event stream (docs/events.md). */
+export const EVENTS_FILENAME = 'events.jsonl';
 
 export class RunDirectory {
   readonly journalPath: string;
   readonly logPath: string;
   private logChain: Promise<void> = Promise.resolve();
   private agentRecords: JsonLinesWriter | undefined;
+  private events: JsonLinesWriter | undefined;
 
   constructor(readonly path: string) {
     this.journalPath = join(path, 'journal.jsonl');
@@ -63,14 +66,16 @@ export class RunDirectory {
   /** Writes out what the JSON-lines files still hold in memory. */
   close(): void {
     this.agentRecords?.close();
+    this.events?.close();
   }
 
   /**
-   * The event stream's copy (`events.jsonl`): buffered, not fsynced, because it is for watching
-   * and inspecting; the journal is what resuming trusts.
+   * Appends a run event to `events.jsonl`: buffered, not fsynced, because it is for watching and
+   * inspecting; the journal is what resuming trusts.
    */
-  openEventLog(filename: string): JsonLinesWriter {
-    return new JsonLinesWriter(join(this.path, filename));
+  writeEvent(event: { type: string; time: string }): void {
+    this.events ??= new JsonLinesWriter(join(this.path, EVENTS_FILENAME));
+    this.events.write(event);
   }
 
   /** Log lines are appended in order; losing the tail of a log on kill -9 is acceptable. */

@@ -7,7 +7,8 @@
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EVENTS_FILENAME, type TimedRunEvent } from '../engine/events.js';
+import type { TimedRunEvent } from '../engine/events.js';
+import { EVENTS_FILENAME } from './run-dir.js';
 import { readJsonLines, parseJsonLine } from './json-lines.js';
 
 /** Every whole event line of the run in `runDir`, in order; none when the file is missing. */

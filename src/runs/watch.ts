@@ -9,7 +9,8 @@ import { hostname } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENTS_FILENAME, type TimedRunEvent } from '../engine/events.js';
+import type { TimedRunEvent } from '../engine/events.js';
+import { EVENTS_FILENAME } from './run-dir.js';
 import { parseJsonLine } from './json-lines.js';
 import { readRun, rereadRun, type RunRef } from './run-lookup.js';
 

@@ -10,11 +10,11 @@
  * in run.ts, so a refused call never gets an index (matrix A06, B04, L03).
  */
 import { messageOf, type ErrorData } from '../errors.js';
-import { AgentStoppedError, type AgentReply, type AgentRequest, type Dispatcher, type Usage, type WorktreeChange } from '../dispatch/dispatcher.js';
+import { addUsage, AgentStoppedError, type AgentReply, type AgentRequest, type Dispatcher, type Usage, type WorktreeChange } from '../dispatch/dispatcher.js';
 import type { AgentOptions } from './agent-options.js';
 import type { Budget } from './budget.js';
 import type { AgentStatus, RunEvent } from './events.js';
-import { addUsage, runStructured } from './structured-output.js';
+import { runStructured } from './structured-output.js';
 import type { Journal } from '../runs/journal.js';
 import type { RunDirectory } from '../runs/run-dir.js';
 import type { StepSpec } from '../cache/key.js';

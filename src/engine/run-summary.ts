@@ -2,7 +2,7 @@
  * The final summary of a run: what `wf run --json` prints and what `run.json` holds (R1, R2).
  */
 import type { ErrorData } from '../errors.js';
-import type { Usage } from '../dispatch/dispatcher.js';
+import { addUsage, ZERO_USAGE, type Usage } from '../dispatch/dispatcher.js';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'stopped';
 
@@ -44,4 +44,36 @@ export interface RunSummary {
   warnings: string[];
   startedAt: string;
   durationMs: number;
+}
+
+/** The fields of an agent's record that its run's totals are made of. */
+export interface AgentSpend {
+  usage?: Usage;
+  model?: string;
+  requestedModel?: string;
+  costUsd?: number;
+  reuse?: { decision: 'hit' | 'live' };
+}
+
+/**
+ * A run's usage, cost and per-model breakdown from its agents: reused steps cost nothing in this
+ * run, a model that is unknown counts under `fallbackModel` (the dispatcher's name). The engine's
+ * summary and `wf inspect` of a run that has not written one both add up this way.
+ */
+export function sumSpend(agents: Iterable<AgentSpend>, fallbackModel: string): { usage: Usage; costUsd?: number; byModel: Record<string, ModelUsage> } {
+  let usage: Usage = ZERO_USAGE;
+  let costUsd: number | undefined;
+  const byModel: Record<string, ModelUsage> = {};
+  for (const agent of agents) {
+    if (!agent.usage || agent.reuse?.decision === 'hit') continue;
+    usage = addUsage(usage, agent.usage);
+    const entry = (byModel[agent.model ?? agent.requestedModel ?? fallbackModel] ??= { agents: 0, usage: ZERO_USAGE });
+    entry.agents += 1;
+    entry.usage = addUsage(entry.usage, agent.usage);
+    if (agent.costUsd !== undefined) {
+      costUsd = (costUsd ?? 0) + agent.costUsd;
+      entry.costUsd = (entry.costUsd ?? 0) + agent.costUsd;
+    }
+  }
+  return { usage, ...(costUsd === undefined ? {} : { costUsd }), byModel };
 }

@@ -37,8 +37,7 @@ import {
   defaultConcurrency,
 } from './limits.js';
 import { PhaseTracker } from './phases.js';
-import type { ModelUsage, RunStatus, RunSummary } from './run-summary.js';
-import { addUsage } from './structured-output.js';
+import { sumSpend, type RunStatus, type RunSummary } from './run-summary.js';
 import { StepReuse, type CacheOptions, type ResumeOptions } from './step-reuse.js';
 
 /** Resolves `workflow(nameOrRef)` to a compiled child (W1); throws for unknown or broken ones. */
@@ -453,22 +452,7 @@ class Run {
   }
 
   private summary(status: RunStatus, startedAt: number, result: unknown, error: ErrorData | null): RunSummary {
-    let usage: Usage = { input: 0, output: 0, reasoning: 0 };
-    let costUsd: number | undefined;
-    const byModel: Record<string, ModelUsage> = {};
-    for (const call of this.calls) {
-      const { usage: used, model, requestedModel, costUsd: cost, reuse } = call.record;
-      if (!used || reuse?.decision === 'hit') continue; // reused steps cost nothing in this run
-      usage = addUsage(usage, used);
-      const served = model ?? requestedModel ?? this.options.dispatcher.name;
-      const entry = (byModel[served] ??= { agents: 0, usage: { input: 0, output: 0, reasoning: 0 } });
-      entry.agents += 1;
-      entry.usage = addUsage(entry.usage, used);
-      if (cost !== undefined) {
-        costUsd = (costUsd ?? 0) + cost;
-        entry.costUsd = (entry.costUsd ?? 0) + cost;
-      }
-    }
+    const { usage, costUsd, byModel } = sumSpend(this.calls.map((call) => call.record), this.options.dispatcher.name);
     return {
       runId: this.runId,
       runDir: this.runDir.path,

@@ -15,8 +15,6 @@ export interface StructuredResult {
   attempts: number;
 }
 
-export { addUsage };
-
 /**
  * Dispatches `request` until its output validates. `dispatch` is called once per attempt;
  * `onUsage` receives the usage accumulated so far after each attempt (for the budget).

@@ -14,10 +14,10 @@ import type { ErrorData } from '../errors.js';
 import type { Usage, WorktreeChange } from '../dispatch/dispatcher.js';
 import type { AgentOptions } from '../engine/agent-options.js';
 import type { AgentStatus, TimedRunEvent } from '../engine/events.js';
-import type { ModelUsage, RunStatus } from '../engine/run-summary.js';
+import { sumSpend, type ModelUsage, type RunStatus } from '../engine/run-summary.js';
 import type { CachedFrom } from '../engine/step-reuse.js';
 import { WfUsageError } from '../errors.js';
-import { addUsage, totalTokens, ZERO_USAGE } from '../dispatch/dispatcher.js';
+import { totalTokens, ZERO_USAGE } from '../dispatch/dispatcher.js';
 import { readAgentRecords, type AgentRecord } from './agent-records.js';
 import { runStartedAt } from './history.js';
 import { resolveRun, type RunRecord, type RunRef, type RunState } from './run-lookup.js';
@@ -192,9 +192,9 @@ function inspection(ref: RunRef, records: AgentRecord[], events: TimedRunEvent[]
   const startedAt = runStartedAt(ref.runId, record) ?? earliest(sources.map((agent) => agent.queuedAt));
   const endedAt = runEnd(record, state, startedAt, sources, events, now);
   const agents = sources.map((source) => inspectedAgent(source, state, startedAt, endedAt));
-  const liveAgents = sources.filter((agent) => agent.reuse?.decision !== 'hit');
-  const usage = record.usage ?? liveAgents.reduce((sum, agent) => addUsage(sum, agent.usage ?? ZERO_USAGE), ZERO_USAGE);
-  const costs = liveAgents.flatMap((agent) => (agent.costUsd === undefined ? [] : [agent.costUsd]));
+  // A run that has ended wrote its totals; one still going (or interrupted) is added up here.
+  const spend = sumSpend(sources, record.dispatcher ?? 'unknown');
+  const usage = record.usage ?? spend.usage;
   return {
     runId: ref.runId,
     dir: ref.dir,
@@ -213,8 +213,8 @@ function inspection(ref: RunRef, records: AgentRecord[], events: TimedRunEvent[]
     agents: tally(agents),
     usage,
     tokens: totalTokens(usage),
-    costUsd: record.costUsd ?? (costs.length === 0 ? null : costs.reduce((sum, cost) => sum + cost, 0)),
-    byModel: record.byModel ?? byModel(liveAgents, record.dispatcher ?? 'unknown'),
+    costUsd: record.costUsd ?? spend.costUsd ?? null,
+    byModel: record.byModel ?? spend.byModel,
     result: record.result ?? null,
     error: record.error ?? null,
     warnings: record.warnings ?? [],
@@ -343,19 +343,6 @@ function tally(agents: InspectedAgent[]): AgentTally {
     queued: count('queued'),
     interrupted: count('interrupted'),
   };
-}
-
-/** Usage and cost per served model, the way the engine sums them at the end of a run (run.ts). */
-function byModel(liveAgents: AgentRecord[], dispatcher: string): Record<string, ModelUsage> {
-  const models: Record<string, ModelUsage> = {};
-  for (const agent of liveAgents) {
-    if (!agent.usage) continue;
-    const entry = (models[agent.model ?? agent.requestedModel ?? dispatcher] ??= { agents: 0, usage: ZERO_USAGE });
-    entry.agents += 1;
-    entry.usage = addUsage(entry.usage, agent.usage);
-    if (agent.costUsd !== undefined) entry.costUsd = (entry.costUsd ?? 0) + agent.costUsd;
-  }
-  return models;
 }
 
 /** Phases in the order their first agent was called; agents by call index within each. */

@@ -16,6 +16,7 @@ import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/pr
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { abortableSleep } from '../abortable-sleep.js';
+import { processAlive } from '../process-alive.js';
 import { messageOf, WfError } from '../errors.js';
 import { CacheKeyError, CacheStoreError } from './errors.js';
 import type { CacheEntry, CacheLease, CacheListing, CacheLookup, CacheStats, CacheStore } from './store.js';
@@ -434,7 +435,7 @@ function isStale(text: string, mtimeMs: number, now: number): boolean {
   const holder = parseLock(text);
   if (holder === undefined) return age > UNREADABLE_LOCK_GRACE_MS;
   // Another host's pid means nothing here: only its age can say that lock was abandoned.
-  return holder.hostname === hostname() && !isAlive(holder.pid);
+  return holder.hostname === hostname() && !processAlive(holder.pid);
 }
 
 function parseLock(text: string): { pid: number; hostname: string } | undefined {
@@ -449,18 +450,6 @@ function parseLock(text: string): { pid: number; hostname: string } | undefined 
   }
   return undefined;
 }
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return errorCode(error) !== 'ESRCH';
-  }
-}
-
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;

@@ -12,6 +12,7 @@ import type { ErrorData } from '../errors.js';
 import type { ModelUsage, PhaseSummary, RunStatus } from '../engine/run-summary.js';
 import type { Usage } from '../dispatch/dispatcher.js';
 import { AmbiguousRunError, NoRunsError, UnknownRunError } from './errors.js';
+import { processAlive } from '../process-alive.js';
 import { RUN_ID_PATTERN } from './run-id.js';
 
 /** What a run is doing now: its recorded status, or `interrupted` when its process died mid-run. */
@@ -90,15 +91,6 @@ export function runProcessAlive(record: Pick<RunRecord, 'pid' | 'host'>): boolea
   if (typeof record.pid !== 'number') return false;
   if (record.host !== undefined && record.host !== hostname()) return true;
   return processAlive(record.pid);
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Reads one run as it is now. */

@@ -12,7 +12,7 @@ import type { ErrorData } from '../errors.js';
 import type { ModelUsage, PhaseSummary, RunStatus } from '../engine/run-summary.js';
 import type { Usage } from '../dispatch/dispatcher.js';
 import { AmbiguousRunError, NoRunsError, UnknownRunError } from './errors.js';
-import { processAlive } from '../process-alive.js';
+import { isProcessId, processAlive } from '../process-alive.js';
 import { RUN_ID_PATTERN } from './run-id.js';
 
 /** What a run is doing now: its recorded status, or `interrupted` when its process died mid-run. */
@@ -88,7 +88,7 @@ export function runState(record: RunRecord): RunState {
  * project directory) cannot be checked and counts as alive, so nothing touches it.
  */
 export function runProcessAlive(record: Pick<RunRecord, 'pid' | 'host'>): boolean {
-  if (typeof record.pid !== 'number') return false;
+  if (!isProcessId(record.pid)) return false;
   if (record.host !== undefined && record.host !== hostname()) return true;
   return processAlive(record.pid);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TimedRunEvent } from '../engine/events.js';
 import { EVENTS_FILENAME } from './run-dir.js';
+import { isProcessId } from '../process-alive.js';
 import { parseJsonLine } from './json-lines.js';
 import { readRun, rereadRun, type RunRef } from './run-lookup.js';
 
@@ -43,7 +44,8 @@ export type StopRequest =
 /** Sends SIGTERM to the run's process, which stops the run exactly as Ctrl-C does (X1). */
 export function requestStop(run: RunRef): StopRequest {
   const { pid, host } = run.record;
-  if (run.state !== 'running' || typeof pid !== 'number') return { kind: 'not-running', run };
+  // A damaged record's pid 0 or -1 would signal whole process groups: only a real pid is signalled.
+  if (run.state !== 'running' || !isProcessId(pid)) return { kind: 'not-running', run };
   if (host !== undefined && host !== hostname()) return { kind: 'elsewhere', host, pid };
   try {
     process.kill(pid, 'SIGTERM');
